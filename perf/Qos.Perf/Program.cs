@@ -1,0 +1,53 @@
+using System;
+using System.Collections.Generic;
+using Qos.Perf.Cli;
+
+namespace Qos.Perf;
+
+/// <summary>The qos-perf harness: <c>dotnet run -c Release --project perf/Qos.Perf -- COMMAND [options]</c>.</summary>
+public static class Program
+{
+    private static readonly Dictionary<string, (string Summary, Func<Arguments, int> Run)> _commands = new(StringComparer.Ordinal)
+    {
+        ["help"] = ("show this help", _ => Help()),
+    };
+
+    public static int Main(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help")
+        {
+            return Help();
+        }
+
+        if (!_commands.TryGetValue(args[0], out var command))
+        {
+            Console.Error.WriteLine($"qos-perf: unknown command '{args[0]}'. Commands: {string.Join(", ", _commands.Keys)}");
+            return 2;
+        }
+
+        try
+        {
+            return command.Run(Arguments.Parse(args.AsSpan(1)));
+        }
+        catch (UsageException e)
+        {
+            Console.Error.WriteLine($"qos-perf {args[0]}: {e.Message}");
+            return 2;
+        }
+    }
+
+    private static int Help()
+    {
+        Console.WriteLine("qos-perf: the qos traffic manager's performance harness");
+        Console.WriteLine();
+        Console.WriteLine("usage: dotnet run -c Release --project perf/Qos.Perf -- COMMAND [--option value ...]");
+        Console.WriteLine();
+        Console.WriteLine("commands:");
+        foreach (var (name, (summary, _)) in _commands)
+        {
+            Console.WriteLine($"  {name,-10} {summary}");
+        }
+
+        return 0;
+    }
+}
