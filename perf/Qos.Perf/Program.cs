@@ -10,6 +10,7 @@ public static class Program
     private static readonly Dictionary<string, (string Summary, Func<Arguments, int> Run)> _commands = new(StringComparer.Ordinal)
     {
         ["help"] = ("show this help", _ => Help()),
+        ["sched"] = ("scheduler throughput, the DPDK rte_sched peer workload (--pipes --inflight --seconds --json)", Sched.SchedCommand.Run),
     };
 
     public static int Main(string[] args)

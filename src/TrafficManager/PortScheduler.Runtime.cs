@@ -1,0 +1,83 @@
+using System;
+using Qos.TrafficManager.Scheduling;
+
+namespace Qos.TrafficManager;
+
+public sealed unsafe partial class PortScheduler
+{
+    /// <summary>
+    /// Moves a pipe to another pipe profile without stopping traffic: its bucket keeps its credit (clamped to the
+    /// new size), a new class period starts with the new caps, WRR restarts, and its best-effort allowance is
+    /// recomputed with the new weight at its next turn. Queued packets stay.
+    /// </summary>
+    public void ChangePipeProfile(int subport, int pipe, int profile)
+    {
+        AssertOwner();
+        var sub = CheckSubport(subport);
+        CheckPipe(sub, pipe);
+        if ((uint)profile >= (uint)_pipeProfiles.Length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(profile), profile, $"pipe profile ({profile}) must be 0..{_pipeProfiles.Length - 1}");
+        }
+
+        SyncPortTime();
+        ref PipeState state = ref _pipes[sub.FirstPipe + pipe];
+        var from = _pipeProfiles[state.Profile];
+        var to = _pipeProfiles[profile];
+        state.Bucket.Refill(from.Bucket, _portTime);
+        state.Bucket.Rebind(from.Bucket, to.Bucket);
+        state.Classes.Reset(to.Classes, _portTime);
+        state.Wrr = default;
+        state.OversubscriptionPeriod = sub.Period - 1;
+        state.Profile = profile;
+    }
+
+    /// <summary>The pipe profile a pipe uses now.</summary>
+    public int PipeProfileOf(int subport, int pipe)
+    {
+        var sub = CheckSubport(subport);
+        CheckPipe(sub, pipe);
+        return _pipes[sub.FirstPipe + pipe].Profile;
+    }
+
+    /// <summary>
+    /// Moves a subport to another subport profile without stopping traffic: its bucket keeps its credit (clamped),
+    /// a new class period starts with the new caps, and the oversubscription watermark restarts at its new maximum.
+    /// </summary>
+    public void ChangeSubportProfile(int subport, int profile)
+    {
+        AssertOwner();
+        var sub = CheckSubport(subport);
+        if ((uint)profile >= (uint)_subportProfiles.Length)
+        {
+            throw new ArgumentOutOfRangeException(nameof(profile), profile, $"subport profile ({profile}) must be 0..{_subportProfiles.Length - 1}");
+        }
+
+        SyncPortTime();
+        sub.ChangeProfile(profile, _subportProfiles[profile], _portTime);
+    }
+
+    /// <summary>
+    /// Turns best-effort oversubscription control on or off for a subport. Turned on, the watermark starts at
+    /// its maximum (no restriction) and adapts from the next period on.
+    /// </summary>
+    public void SetOversubscription(int subport, bool enabled)
+    {
+        AssertOwner();
+        var sub = CheckSubport(subport);
+        if (sub.Oversubscription == enabled)
+        {
+            return;
+        }
+
+        SyncPortTime();
+        sub.Oversubscription = enabled;
+        sub.ChangeProfile(sub.ProfileIndex, sub.Profile, _portTime);
+    }
+
+    /// <summary>Whether best-effort oversubscription control is on for a subport.</summary>
+    public bool IsOversubscriptionEnabled(int subport) => CheckSubport(subport).Oversubscription;
+
+    /// <summary>The subport's current best-effort watermark, in bytes per period per unit of pipe weight.</summary>
+    public long OversubscriptionWatermark(int subport) => CheckSubport(subport).Watermark.Value;
+}

@@ -1,0 +1,193 @@
+using System;
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using Qos.Shaping.Clock;
+using Qos.Shaping.TrafficClasses;
+using Qos.TrafficManager.Configuration;
+using Qos.TrafficManager.Internal;
+using Qos.TrafficManager.Packets;
+using Qos.TrafficManager.Scheduling;
+using Qos.TrafficManager.Stats;
+
+namespace Qos.TrafficManager;
+
+/// <summary>
+/// The hierarchical scheduler of one output port: port → subports → pipes → 13 traffic classes → 16 queues
+/// per pipe (classes 0..11 one queue each in strict priority, class 12 four best-effort queues by WRR).
+/// </summary>
+/// <remarks>
+/// <para>One thread owns a port scheduler: it calls <see cref="Enqueue"/> and <see cref="Dequeue"/> (asserted in
+/// debug builds). Scale out with more ports, one thread each.</para>
+/// <para>Time is the port's line time in bytes, read from the injected <see cref="IByteClock"/>. The scheduler
+/// keeps the port time: when the line is free again. Each packet sent moves it by <c>length + frame overhead</c>;
+/// it never falls behind the clock (an idle line is lost time), and it never runs more than
+/// <see cref="PortConfig.TxLead"/> ahead of the clock, so the scheduler cannot overfill the transmit side.
+/// All shaping credits are computed at the port time.</para>
+/// </remarks>
+public sealed unsafe partial class PortScheduler : IDisposable
+{
+    /// <summary>Number of grinders: pipes in service at once.</summary>
+    public const int GrinderCount = 8;
+
+    private const int EnqueueBurst = 64;
+
+    private readonly IByteClock _clock;
+    private readonly Subport[] _subports;
+    private readonly SubportProfile[] _subportProfiles;
+    private readonly PipeProfile[] _pipeProfiles;
+    private readonly NativeBuffer<PipeState> _pipeBuffer;
+    private readonly NativeBuffer<QueuePositions> _positionBuffer;
+    private readonly NativeBuffer<QueueCounters> _counterBuffer;
+    private readonly NativeBuffer<Packet> _slotBuffer;
+    private readonly ClassCounters[] _queueDrops;
+    private readonly ActiveQueueBitmap _bitmap;
+    private readonly Grinder[] _grinders = new Grinder[GrinderCount];
+    private readonly PipeState* _pipes;
+    private readonly QueuePositions* _positions;
+    private readonly QueueCounters* _counters;
+    private readonly Packet* _slots;
+    private readonly int _frameOverhead;
+    private readonly long _txLead;
+    private long _portTime;
+    private long _queued;
+    private int _busyGrinders;
+    private int _nextGrinder;
+    private int _owner;
+
+    /// <summary>Builds the scheduler for <paramref name="config"/>, refusing an invalid one with a <see cref="ConfigurationException"/>.</summary>
+    /// <param name="config">The port's configuration.</param>
+    /// <param name="clock">Line time source; its port rate must be the configured port rate.</param>
+    public PortScheduler(PortConfig config, IByteClock clock)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentNullException.ThrowIfNull(clock);
+        ConfigValidator.Validate(config);
+        if (clock.PortRate != config.Rate)
+        {
+            throw new ArgumentException($"clock counts at {clock.PortRate} B/s but the port rate is {config.Rate} B/s", nameof(clock));
+        }
+
+        Config = config;
+        _clock = clock;
+        _frameOverhead = config.FrameOverhead;
+        _txLead = config.TxLead > 0 ? config.TxLead : 64L * (config.Mtu + config.FrameOverhead);
+        _portTime = clock.Now();
+
+        _subportProfiles = new SubportProfile[config.SubportProfiles.Count];
+        for (int i = 0; i < _subportProfiles.Length; i++)
+        {
+            _subportProfiles[i] = new SubportProfile(config.SubportProfiles[i], config.Rate);
+        }
+
+        long largestBestEffortRate = 0;
+        _pipeProfiles = new PipeProfile[config.PipeProfiles.Count];
+        for (int i = 0; i < _pipeProfiles.Length; i++)
+        {
+            _pipeProfiles[i] = new PipeProfile(config.PipeProfiles[i], config.Rate);
+            largestBestEffortRate = Math.Max(largestBestEffortRate, _pipeProfiles[i].BestEffortRate);
+        }
+
+        _subports = new Subport[config.Subports.Count];
+        int pipes = 0;
+        long slots = 0;
+        for (int s = 0; s < _subports.Length; s++)
+        {
+            var sc = config.Subports[s];
+            _subports[s] = new Subport(s, sc, _subportProfiles[sc.Profile], pipes, slots, config, _portTime, largestBestEffortRate);
+            pipes += _subports[s].PipeCount;
+            slots += (long)_subports[s].PipeCount * _subports[s].SlotsPerPipe;
+        }
+
+        PipeCount = pipes;
+        _pipeBuffer = new NativeBuffer<PipeState>(pipes);
+        _positionBuffer = new NativeBuffer<QueuePositions>(pipes);
+        _counterBuffer = new NativeBuffer<QueueCounters>((long)pipes * TrafficClass.QueuesPerPipe);
+        _slotBuffer = new NativeBuffer<Packet>(slots);
+        _queueDrops = new ClassCounters[pipes * TrafficClass.QueuesPerPipe];
+        _pipes = _pipeBuffer.Pointer;
+        _positions = _positionBuffer.Pointer;
+        _counters = _counterBuffer.Pointer;
+        _slots = _slotBuffer.Pointer;
+        _bitmap = new ActiveQueueBitmap(pipes);
+        for (int g = 0; g < GrinderCount; g++)
+        {
+            _grinders[g].Pipe = -1;
+        }
+
+        foreach (var sub in _subports)
+        {
+            int pipe = sub.FirstPipe;
+            foreach (var group in sub.Config.Pipes)
+            {
+                for (int i = 0; i < group.Count; i++, pipe++)
+                {
+                    InitPipe(ref _pipes[pipe], sub, group.Profile);
+                }
+            }
+        }
+    }
+
+    /// <summary>The configuration the scheduler was built from.</summary>
+    public PortConfig Config { get; }
+
+    /// <summary>Total pipes over all subports.</summary>
+    public int PipeCount { get; }
+
+    /// <summary>Port time: the line time, in bytes, at which the line is free after the packets handed out so far.</summary>
+    public long PortTime => _portTime;
+
+    /// <summary>Packets held in all queues.</summary>
+    public long QueuedPackets => _queued;
+
+    /// <summary>Bytes of native memory holding queues and pipe state.</summary>
+    public long MemoryBytes => _pipeBuffer.ByteLength + _positionBuffer.ByteLength + _counterBuffer.ByteLength + _slotBuffer.ByteLength;
+
+    /// <summary>Releases the native memory. The scheduler cannot be used afterwards.</summary>
+    public void Dispose()
+    {
+        _slotBuffer.Dispose();
+        _counterBuffer.Dispose();
+        _positionBuffer.Dispose();
+        _pipeBuffer.Dispose();
+    }
+
+    private void InitPipe(ref PipeState pipe, Subport sub, int profileIndex)
+    {
+        var profile = _pipeProfiles[profileIndex];
+        pipe.Profile = profileIndex;
+        pipe.Subport = sub.Index;
+        pipe.Bucket = Qos.Shaping.TokenBucket.TokenBucketState.Full(profile.Bucket, _portTime);
+        pipe.Classes = TrafficClassLimiter.Start(profile.Classes, _portTime);
+        pipe.Wrr = default;
+        pipe.OversubscriptionPeriod = sub.Period - 1;
+        pipe.OversubscriptionCredits = 0;
+    }
+
+    /// <summary>Brings port time up to the clock: time the line sat idle is gone.</summary>
+    private long SyncPortTime()
+    {
+        long now = _clock.Now();
+        if (_portTime < now)
+        {
+            _portTime = now;
+        }
+
+        return now;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static long SlotIndex(Subport sub, int globalPipe, int queue, int position) =>
+        sub.FirstSlot + ((long)(globalPipe - sub.FirstPipe) * sub.SlotsPerPipe) + sub.QueueOffset[queue] + (position & sub.QueueMask[queue]);
+
+    [Conditional("DEBUG")]
+    private void AssertOwner()
+    {
+        int id = Environment.CurrentManagedThreadId;
+        if (_owner == 0)
+        {
+            _owner = id;
+        }
+
+        Debug.Assert(_owner == id, $"a port scheduler is owned by one thread: thread {_owner} owns it, thread {id} called");
+    }
+}

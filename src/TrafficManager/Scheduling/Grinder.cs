@@ -1,0 +1,20 @@
+namespace Qos.TrafficManager.Scheduling;
+
+/// <summary>
+/// One pipe in service. Grinders take turns one step at a time so that the memory a step asks for (prefetched
+/// pipe state, queue heads) arrives while the other grinders work.
+/// </summary>
+internal struct Grinder
+{
+    /// <summary>Global pipe index, or -1 when the grinder is free.</summary>
+    public int Pipe;
+
+    /// <summary>What the next step does.</summary>
+    public GrinderState State;
+
+    /// <summary>
+    /// Lowest queue bit still worth trying in this visit (class c is bit c; best effort is bits 12..15); a class
+    /// that failed its cap is not retried.
+    /// </summary>
+    public int ClassCursor;
+}

@@ -1,0 +1,23 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Qos.TrafficManager.Scheduling;
+
+/// <summary>
+/// Head and tail of a pipe's 16 queues in one cache line. Free-running 16-bit counters: the length is
+/// <c>(ushort)(tail - head)</c>, which is exact because no queue holds more than 32768 packets.
+/// </summary>
+[StructLayout(LayoutKind.Sequential, Size = 64)]
+internal struct QueuePositions
+{
+    public Positions Head;
+    public Positions Tail;
+
+    public readonly int Length(int queue) => (ushort)(Tail[queue] - Head[queue]);
+
+    [InlineArray(16)]
+    public struct Positions
+    {
+        private ushort _element0;
+    }
+}

@@ -1,0 +1,138 @@
+using Qos.Shaping.Oversubscription;
+using Qos.Shaping.TokenBucket;
+using Qos.Shaping.TrafficClasses;
+using Qos.TrafficManager.Configuration;
+using Qos.TrafficManager.Stats;
+
+namespace Qos.TrafficManager.Scheduling;
+
+/// <summary>
+/// One subport: its shaping state, the layout of its pipes' queues, its oversubscription watermark and
+/// its per-class counters.
+/// </summary>
+internal sealed class Subport
+{
+    public Subport(int index, SubportConfig config, SubportProfile profile, int firstPipe, long firstSlot, PortConfig port, long now, long largestBestEffortRate)
+    {
+        Index = index;
+        Config = config;
+        Profile = profile;
+        ProfileIndex = config.Profile;
+        FirstPipe = firstPipe;
+        FirstSlot = firstSlot;
+        int pipes = 0;
+        foreach (var group in config.Pipes)
+        {
+            pipes += group.Count;
+        }
+
+        PipeCount = pipes;
+        int offset = 0;
+        for (int q = 0; q < TrafficClass.QueuesPerPipe; q++)
+        {
+            int size = config.QueueSizes[TrafficClass.OfQueue(q)];
+            QueueOffset[q] = offset;
+            QueueMask[q] = size - 1;
+            QueueSize[q] = size;
+            offset += size;
+        }
+
+        SlotsPerPipe = offset;
+        Mtu = port.Mtu;
+        FrameOverhead = port.FrameOverhead;
+        Oversubscription = config.Oversubscription;
+        Bucket = TokenBucketState.Full(profile.Bucket, now);
+        Classes = TrafficClassLimiter.Start(profile.Classes, now);
+        LargestBestEffortRate = largestBestEffortRate;
+        Watermark = NewWatermark(profile);
+    }
+
+    public int Index { get; }
+
+    public SubportConfig Config { get; }
+
+    public SubportProfile Profile;
+
+    public int ProfileIndex;
+
+    /// <summary>Global index of this subport's pipe 0.</summary>
+    public int FirstPipe { get; }
+
+    public int PipeCount { get; }
+
+    /// <summary>Index of this subport's first queue slot in the port's slot array.</summary>
+    public long FirstSlot { get; }
+
+    /// <summary>Queue slots per pipe: the sum of its 16 queue sizes.</summary>
+    public int SlotsPerPipe { get; }
+
+    public readonly int[] QueueOffset = new int[TrafficClass.QueuesPerPipe];
+    public readonly int[] QueueMask = new int[TrafficClass.QueuesPerPipe];
+    public readonly int[] QueueSize = new int[TrafficClass.QueuesPerPipe];
+
+    public int Mtu { get; }
+
+    public int FrameOverhead { get; }
+
+    public long LargestBestEffortRate { get; }
+
+    public TokenBucketState Bucket;
+
+    public TrafficClassLimiter Classes;
+
+    public OversubscriptionWatermark Watermark;
+
+    public bool Oversubscription;
+
+    /// <summary>Counts subport class periods; pipes compare it to know their allowance is stale.</summary>
+    public int Period;
+
+    public readonly ClassCounters[] Counters = new ClassCounters[TrafficClass.Count];
+
+    public ref ClassCounters CountersOf(int trafficClass) => ref Counters[trafficClass];
+
+    /// <summary>
+    /// Brings the bucket and the class credits up to <paramref name="now"/>. At a period boundary the
+    /// watermark first adapts to what the ending period's classes consumed.
+    /// </summary>
+    public void Refresh(long now)
+    {
+        Bucket.Refill(Profile.Bucket, now);
+        if (now < Classes.NextReset)
+        {
+            return;
+        }
+
+        if (Oversubscription)
+        {
+            long higher = 0;
+            for (int tc = 0; tc < TrafficClass.StrictPriorityCount; tc++)
+            {
+                higher += Profile.Classes.CreditsPerPeriod(tc) - Classes.Credits(tc);
+            }
+
+            long budget = Profile.Classes.CreditsPerPeriod(TrafficClass.BestEffort);
+            Watermark.Update(budget, higher, budget - Classes.Credits(TrafficClass.BestEffort), Mtu);
+        }
+
+        Period++;
+        Classes.Refill(Profile.Classes, now);
+    }
+
+    /// <summary>Switches to another profile at <paramref name="now"/>: credit is kept (clamped), a new class period starts.</summary>
+    public void ChangeProfile(int index, SubportProfile profile, long now)
+    {
+        Bucket.Refill(Profile.Bucket, now);
+        Bucket.Rebind(Profile.Bucket, profile.Bucket);
+        Profile = profile;
+        ProfileIndex = index;
+        Classes.Reset(profile.Classes, now);
+
+        // Why: the bounds depend on the class period; the watermark restarts unrestricted and re-adapts.
+        Watermark = NewWatermark(profile);
+        Period++;
+    }
+
+    private OversubscriptionWatermark NewWatermark(SubportProfile profile) =>
+        OversubscriptionWatermark.ForSubport(Mtu, FrameOverhead, profile.Classes.PeriodMilliseconds, LargestBestEffortRate);
+}
