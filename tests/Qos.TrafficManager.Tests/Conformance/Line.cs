@@ -22,8 +22,9 @@ internal sealed class Line : IDisposable
     private readonly Dictionary<(int Subport, int Pipe, int Queue), long> _sentPackets = new();
     private ulong _handle;
 
-    public Line(PortConfig config, long start = 1_000_000)
+    public Line(PortConfig config, long start = 1_000_000, long idleStep = 25)
     {
+        IdleStep = idleStep;
         Clock = new VirtualByteClock(config.Rate, start);
         Scheduler = new PortScheduler(config, Clock);
         Overhead = config.FrameOverhead;
@@ -34,6 +35,9 @@ internal sealed class Line : IDisposable
     public PortScheduler Scheduler { get; }
 
     public int Overhead { get; }
+
+    /// <summary>How far time moves when nothing is eligible: the resolution of idle gaps.</summary>
+    public long IdleStep { get; }
 
     public long Offered { get; private set; }
 
@@ -99,13 +103,13 @@ internal sealed class Line : IDisposable
             }
             else
             {
-                // Nothing eligible: the line idles in small steps (25 bytes of line time).
+                // Nothing eligible: the line idles in small steps.
                 if (Scheduler.QueuedPackets > 0)
                 {
-                    IdleWhileQueued += 25;
+                    IdleWhileQueued += IdleStep;
                 }
 
-                Clock.Advance(25);
+                Clock.Advance(IdleStep);
             }
         }
     }

@@ -1,0 +1,109 @@
+using System;
+using System.Linq;
+using NUnit.Framework;
+using Qos.Shaping.Clock;
+using Qos.TrafficManager.Configuration;
+using static Qos.TrafficManager.Tests.Conformance.Profiles;
+
+namespace Qos.TrafficManager.Tests;
+
+[TestFixture]
+public sealed class ConfigurationValidationTests
+{
+    private const long Port = Gigabit;
+
+    private static PortConfig Valid(Func<SubportConfig, SubportConfig>? subport = null, PipeProfileConfig? pipe = null, SubportProfileConfig? sub = null)
+    {
+        var s = new SubportConfig { Profile = 0, QueueSizes = Enumerable.Repeat(64, 13).ToArray(), Pipes = [new PipeGroup(8, 0)] };
+        return new PortConfig
+        {
+            Rate = Port,
+            SubportProfiles = [sub ?? Subport(Port)],
+            PipeProfiles = [pipe ?? Pipe(1_000_000)],
+            Subports = [subport is null ? s : subport(s)],
+        };
+    }
+
+    private static ConfigurationException Refused(PortConfig config) =>
+        Assert.Throws<ConfigurationException>(() => new PortScheduler(config, new VirtualByteClock(config.Rate > 0 ? config.Rate : 1)).Dispose())!;
+
+    [Test]
+    public void A_valid_configuration_builds()
+    {
+        using var scheduler = new PortScheduler(Valid(), new VirtualByteClock(Port));
+        Assert.That(scheduler.PipeCount, Is.EqualTo(8));
+    }
+
+    [Test]
+    public void A_class_rate_above_the_pipe_rate_is_refused_naming_the_field()
+    {
+        var rates = Rates(1_000_000);
+        rates[7] = 2_000_000;
+        var e = Refused(Valid(pipe: Pipe(1_000_000, classRates: rates)));
+        Assert.That(e.Field, Is.EqualTo("pipe_profiles[0].tc_rates[7]"));
+        Assert.That(e.Value, Is.EqualTo("2000000"));
+        Assert.That(e.Message, Does.Contain("pipe rate 1000000"));
+    }
+
+    [TestCase(0, "must be 0 (class off) or a power of two")]
+    [TestCase(48, "must be 0 (class off) or a power of two")]
+    [TestCase(65536, "must be 0 (class off) or a power of two up to 32768")]
+    public void Queue_sizes_must_be_powers_of_two(int size, string rule)
+    {
+        var e = Refused(Valid(s => new SubportConfig { QueueSizes = [64, 64, 64, size == 0 ? -1 : size, 64, 64, 64, 64, 64, 64, 64, 64, 64], Pipes = s.Pipes }));
+        Assert.That(e.Field, Is.EqualTo("subports[0].queue_sizes[3]"));
+        Assert.That(e.Rule, Does.StartWith(rule));
+    }
+
+    [Test]
+    public void Best_effort_cannot_be_disabled()
+    {
+        var e = Refused(Valid(s => new SubportConfig { QueueSizes = [.. Enumerable.Repeat(64, 12), 0], Pipes = s.Pipes }));
+        Assert.That(e.Field, Is.EqualTo("subports[0].queue_sizes[12]"));
+        Assert.That(e.Rule, Does.Contain("best-effort"));
+    }
+
+    [Test]
+    public void Unknown_profiles_and_pipe_counts_are_refused()
+    {
+        Assert.That(Refused(Valid(s => new SubportConfig { QueueSizes = s.QueueSizes, Pipes = [new PipeGroup(4, 3)] })).Field, Is.EqualTo("subports[0].pipes[0].profile"));
+        Assert.That(Refused(Valid(s => new SubportConfig { QueueSizes = s.QueueSizes, Pipes = [new PipeGroup(0, 0)] })).Field, Is.EqualTo("subports[0].pipes[0].count"));
+        Assert.That(Refused(Valid(s => new SubportConfig { QueueSizes = s.QueueSizes, Pipes = [new PipeGroup(65536, 0), new PipeGroup(1, 0)] })).Field, Is.EqualTo("subports[0].pipes"));
+        Assert.That(Refused(Valid(s => new SubportConfig { Profile = 2, QueueSizes = s.QueueSizes, Pipes = s.Pipes })).Field, Is.EqualTo("subports[0].profile"));
+    }
+
+    [Test]
+    public void Port_level_values_are_checked()
+    {
+        Assert.That(Refused(new PortConfig { Rate = 0 }).Field, Is.EqualTo("port.rate"));
+        var v = Valid();
+        Assert.That(Refused(new PortConfig { Rate = Port, Mtu = 10, SubportProfiles = v.SubportProfiles, PipeProfiles = v.PipeProfiles, Subports = v.Subports }).Field, Is.EqualTo("port.mtu"));
+        Assert.That(Refused(new PortConfig { Rate = Port, SubportProfiles = v.SubportProfiles, PipeProfiles = v.PipeProfiles }).Field, Is.EqualTo("subports"));
+    }
+
+    [Test]
+    public void Buckets_weights_and_periods_are_checked()
+    {
+        Assert.That(Refused(Valid(pipe: Pipe(1_000_000, bucket: 100))).Field, Is.EqualTo("pipe_profiles[0].bucket"));
+        Assert.That(Refused(Valid(pipe: Pipe(1_000_000, wrr: [1, 2, 0, 4]))).Field, Is.EqualTo("pipe_profiles[0].wrr_weights[2]"));
+        Assert.That(Refused(Valid(pipe: Pipe(1_000_000, weight: 256))).Field, Is.EqualTo("pipe_profiles[0].be_weight"));
+        Assert.That(Refused(Valid(pipe: Pipe(1_000_000, periodMs: 0))).Field, Is.EqualTo("pipe_profiles[0].tc_period"));
+        Assert.That(Refused(Valid(sub: Subport(2 * Port))).Field, Is.EqualTo("subport_profiles[0].rate"));
+    }
+
+    [Test]
+    public void An_enabled_class_needs_a_rate()
+    {
+        var rates = Rates(1_000_000);
+        rates[2] = 0;
+        var e = Refused(Valid(pipe: Pipe(1_000_000, classRates: rates)));
+        Assert.That(e.Field, Is.EqualTo("pipe_profiles[0].tc_rates[2]"));
+        Assert.That(e.Rule, Does.Contain("enabled in subports[0]"));
+    }
+
+    [Test]
+    public void The_clock_must_count_at_the_port_rate()
+    {
+        Assert.Throws<ArgumentException>(() => new PortScheduler(Valid(), new VirtualByteClock(Port / 2)).Dispose());
+    }
+}
