@@ -22,7 +22,7 @@ internal sealed class Line : IDisposable
     private readonly Dictionary<(int Subport, int Pipe, int Queue), long> _sentPackets = new();
     private ulong _handle;
 
-    public Line(PortConfig config, long start = 1_000_000, long idleStep = 25)
+    public Line(PortConfig config, long start = 1_000_000, long idleStep = 200)
     {
         IdleStep = idleStep;
         Clock = new VirtualByteClock(config.Rate, start);
