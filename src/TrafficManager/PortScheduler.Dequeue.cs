@@ -177,9 +177,15 @@ public sealed unsafe partial class PortScheduler
             _portTime += cost;
             output = packet;
             positions.Head[q]++;
-            if (positions.Length(q) == 0)
+            bool emptied = positions.Length(q) == 0;
+            if (emptied)
             {
                 active = _bitmap.MarkEmpty(globalPipe, q);
+            }
+
+            if (sub.Congestion[q] != CongestionControl.None)
+            {
+                OnCongestionDequeue(sub.Congestion[q], (globalPipe << 4) | q, packet.Length, emptied);
             }
 
             if (tc == TrafficClass.BestEffort)
@@ -191,6 +197,19 @@ public sealed unsafe partial class PortScheduler
             counters.SentPackets++;
             counters.SentBytes += packet.Length;
             return true;
+        }
+    }
+
+    /// <summary>PIE counts the departure (rate measurement, queued bytes); RED notes when its queue went empty.</summary>
+    private void OnCongestionDequeue(CongestionControl kind, int queue, int length, bool emptied)
+    {
+        if (kind == CongestionControl.Pie)
+        {
+            _pieStates[queue].OnDequeue(length, _portTime);
+        }
+        else if (emptied)
+        {
+            _redStates[queue].MarkEmpty(_portTime);
         }
     }
 }

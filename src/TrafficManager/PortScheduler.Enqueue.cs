@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
+using Qos.Shaping.Congestion;
 using Qos.TrafficManager.Packets;
 using Qos.TrafficManager.Scheduling;
 using Qos.TrafficManager.Stats;
@@ -64,6 +65,13 @@ public sealed unsafe partial class PortScheduler
         }
 
         // Pass 2: accept or drop, reserve the tail slot, prefetch it.
+        long now = 0;
+        if (_hasCongestionControl)
+        {
+            SyncPortTime();
+            now = _portTime;
+        }
+
         for (int i = 0; i < packets.Length; i++)
         {
             int globalPipe = queues[i] >> 4, q = queues[i] & 0xF;
@@ -73,6 +81,12 @@ public sealed unsafe partial class PortScheduler
             if (length >= sub.QueueSize[q])
             {
                 CountDrop(sub, queues[i], packets[i], DropReason.QueueFull);
+                slots[i] = -1;
+                continue;
+            }
+
+            if (sub.Congestion[q] != CongestionControl.None && CongestionDrops(sub, queues[i], q, length, packets[i], now))
+            {
                 slots[i] = -1;
                 continue;
             }
@@ -102,6 +116,32 @@ public sealed unsafe partial class PortScheduler
 
         _queued += accepted;
         return accepted;
+    }
+
+    /// <summary>RED or PIE decides on an arrival; a drop is counted here, an accepted packet joins PIE's byte count.</summary>
+    private bool CongestionDrops(Subport sub, int queue, int q, int length, in Packet packet, long now)
+    {
+        int tc = Shaping.TrafficClasses.TrafficClass.OfQueue(q);
+        if (sub.Congestion[q] == CongestionControl.Red)
+        {
+            if (_redStates[queue].ShouldDrop(sub.Red[tc], packet.Color, length, now, NextRandom()))
+            {
+                CountDrop(sub, queue, packet, DropReason.Red);
+                return true;
+            }
+
+            return false;
+        }
+
+        ref PieState pie = ref _pieStates[queue];
+        if (pie.ShouldDrop(sub.Pie[tc], length, now, NextRandom()))
+        {
+            CountDrop(sub, queue, packet, length >= sub.Pie[tc].TailDropThreshold ? DropReason.QueueFull : DropReason.Pie);
+            return true;
+        }
+
+        pie.OnEnqueue(packet.Length);
+        return false;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

@@ -2,6 +2,7 @@ using System;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Qos.Shaping.Clock;
+using Qos.Shaping.Congestion;
 using Qos.Shaping.TrafficClasses;
 using Qos.TrafficManager.Configuration;
 using Qos.TrafficManager.Internal;
@@ -40,6 +41,9 @@ public sealed unsafe partial class PortScheduler : IDisposable
     private readonly NativeBuffer<QueueCounters> _counterBuffer;
     private readonly NativeBuffer<Packet> _slotBuffer;
     private readonly ClassCounters[] _queueDrops;
+    private readonly RedState[] _redStates;
+    private readonly PieState[] _pieStates;
+    private readonly bool _hasCongestionControl;
     private readonly ActiveQueueBitmap _bitmap;
     private readonly Grinder[] _grinders = new Grinder[GrinderCount];
     private readonly PipeState* _pipes;
@@ -53,6 +57,7 @@ public sealed unsafe partial class PortScheduler : IDisposable
     private int _busyGrinders;
     private int _nextGrinder;
     private int _owner;
+    private uint _random = 0x2545F491;
 
     /// <summary>Builds the scheduler for <paramref name="config"/>, refusing an invalid one with a <see cref="ConfigurationException"/>.</summary>
     /// <param name="config">The port's configuration.</param>
@@ -104,6 +109,9 @@ public sealed unsafe partial class PortScheduler : IDisposable
         _counterBuffer = new NativeBuffer<QueueCounters>((long)pipes * TrafficClass.QueuesPerPipe);
         _slotBuffer = new NativeBuffer<Packet>(slots);
         _queueDrops = new ClassCounters[pipes * TrafficClass.QueuesPerPipe];
+        _hasCongestionControl = Array.Exists(_subports, s => s.HasCongestionControl);
+        _redStates = _hasCongestionControl ? new RedState[pipes * TrafficClass.QueuesPerPipe] : [];
+        _pieStates = _hasCongestionControl ? new PieState[pipes * TrafficClass.QueuesPerPipe] : [];
         _pipes = _pipeBuffer.Pointer;
         _positions = _positionBuffer.Pointer;
         _counters = _counterBuffer.Pointer;
@@ -173,6 +181,17 @@ public sealed unsafe partial class PortScheduler : IDisposable
         }
 
         return now;
+    }
+
+    /// <summary>xorshift32: the random input RED and PIE decide with; seeded, so runs repeat exactly.</summary>
+    private uint NextRandom()
+    {
+        uint x = _random;
+        x ^= x << 13;
+        x ^= x >> 17;
+        x ^= x << 5;
+        _random = x;
+        return x;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -30,9 +30,9 @@ public sealed class LayoutTests
     [Test]
     public void A_descriptor_keeps_its_path_handle_length_and_colour()
     {
-        var p = Packet.Create(ulong.MaxValue - 5, 1522, 4095, 65535, 12, 3, Packets.Temp.PacketColor.Red);
+        var p = Packet.Create(ulong.MaxValue - 5, 1522, 4095, 65535, 12, 3, Qos.Shaping.Congestion.PacketColor.Red);
         Assert.That((p.Handle, p.Length, p.Subport, p.Pipe, p.TrafficClass, p.BestEffortQueue, p.Color),
-            Is.EqualTo((ulong.MaxValue - 5, 1522, 4095, 65535, 12, 3, Packets.Temp.PacketColor.Red)));
+            Is.EqualTo((ulong.MaxValue - 5, 1522, 4095, 65535, 12, 3, Qos.Shaping.Congestion.PacketColor.Red)));
         var moved = p.WithPath(1, 2, 5);
         Assert.That((moved.Handle, moved.Subport, moved.Pipe, moved.TrafficClass, moved.QueueIndex), Is.EqualTo((p.Handle, 1, 2, 5, 5)));
     }

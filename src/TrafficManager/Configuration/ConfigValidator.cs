@@ -201,7 +201,59 @@ internal static class ConfigValidator
             Fail($"{at}.pipes", pipes, $"a subport has at most {Packet.MaxPipesPerSubport} pipes");
         }
 
-        // CONGESTION-CHECK
+        CheckCongestion(config, sub, at);
+    }
+
+    private static void CheckCongestion(PortConfig config, SubportConfig sub, string at)
+    {
+        if (sub.Red is { } red && red.Count != TrafficClass.Count)
+        {
+            Fail($"{at}.congestion.red", red.Count, $"must have one entry (or null) per class: {TrafficClass.Count}");
+        }
+
+        if (sub.Pie is { } pie && pie.Count != TrafficClass.Count)
+        {
+            Fail($"{at}.congestion.pie", pie.Count, $"must have one entry (or null) per class: {TrafficClass.Count}");
+        }
+
+        for (int tc = 0; tc < TrafficClass.Count; tc++)
+        {
+            var r = sub.Red?[tc];
+            var p = sub.Pie?[tc];
+            if (r is not null && p is not null)
+            {
+                Fail($"{at}.congestion", tc, $"class {tc} has both RED and PIE; choose one");
+            }
+
+            if ((r is not null || p is not null) && sub.QueueSizes[tc] == 0)
+            {
+                Fail($"{at}.congestion.{(r is not null ? "red" : "pie")}[{tc}]", tc, $"class {tc} is disabled (queue size 0)");
+            }
+
+            if (r is { } red2)
+            {
+                foreach (var (color, parameters) in new[] { ("green", red2.Green), ("yellow", red2.Yellow), ("red", red2.Red) })
+                {
+                    if (parameters.MaxThreshold > sub.QueueSizes[tc])
+                    {
+                        Fail($"{at}.congestion.red[{tc}].{color}.max", parameters.MaxThreshold, $"must not exceed the class queue size {sub.QueueSizes[tc]}");
+                    }
+                }
+            }
+
+            if (p is { } pie2)
+            {
+                if (pie2.PortRate != config.Rate)
+                {
+                    Fail($"{at}.congestion.pie[{tc}]", pie2.PortRate, $"PIE parameters must be built for the port rate {config.Rate} B/s");
+                }
+
+                if (pie2.TailDropThreshold > sub.QueueSizes[tc])
+                {
+                    Fail($"{at}.congestion.pie[{tc}].tail_drop", pie2.TailDropThreshold, $"must not exceed the class queue size {sub.QueueSizes[tc]}");
+                }
+            }
+        }
     }
 
     private static void Fail(string field, long value, string rule) =>

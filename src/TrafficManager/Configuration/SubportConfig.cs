@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using Qos.Shaping.Congestion;
 
 namespace Qos.TrafficManager.Configuration;
 
@@ -20,4 +21,10 @@ public sealed class SubportConfig
 
     /// <summary>Whether best-effort oversubscription (the watermark) is enforced.</summary>
     public bool Oversubscription { get; init; }
+
+    /// <summary>Optional WRED per class (13 entries, null = tail drop only); thresholds are in packets, at most the queue size.</summary>
+    public IReadOnlyList<RedProfile?>? Red { get; init; }
+
+    /// <summary>Optional PIE per class (13 entries, null = tail drop only); a class may not use both RED and PIE.</summary>
+    public IReadOnlyList<PieParameters?>? Pie { get; init; }
 }

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using Qos.TrafficManager.Packets.Temp;
+using Qos.Shaping.Congestion;
 using Tc = Qos.Shaping.TrafficClasses.TrafficClass;
 
 namespace Qos.TrafficManager.Packets;

@@ -1,3 +1,4 @@
+using Qos.Shaping.Congestion;
 using Qos.Shaping.Oversubscription;
 using Qos.Shaping.TokenBucket;
 using Qos.Shaping.TrafficClasses;
@@ -38,6 +39,20 @@ internal sealed class Subport
         }
 
         SlotsPerPipe = offset;
+        for (int tc = 0; tc < TrafficClass.Count; tc++)
+        {
+            if (config.Red?[tc] is { } red)
+            {
+                Red[tc] = red;
+                MarkCongestion(tc, CongestionControl.Red);
+            }
+            else if (config.Pie?[tc] is { } pie)
+            {
+                Pie[tc] = pie;
+                MarkCongestion(tc, CongestionControl.Pie);
+            }
+        }
+
         Mtu = port.Mtu;
         FrameOverhead = port.FrameOverhead;
         Oversubscription = config.Oversubscription;
@@ -69,6 +84,15 @@ internal sealed class Subport
     public readonly int[] QueueOffset = new int[TrafficClass.QueuesPerPipe];
     public readonly int[] QueueMask = new int[TrafficClass.QueuesPerPipe];
     public readonly int[] QueueSize = new int[TrafficClass.QueuesPerPipe];
+
+    /// <summary>Active queue management per pipe queue index.</summary>
+    public readonly CongestionControl[] Congestion = new CongestionControl[TrafficClass.QueuesPerPipe];
+
+    public readonly RedProfile[] Red = new RedProfile[TrafficClass.Count];
+
+    public readonly PieParameters[] Pie = new PieParameters[TrafficClass.Count];
+
+    public bool HasCongestionControl { get; private set; }
 
     public int Mtu { get; }
 
@@ -131,6 +155,18 @@ internal sealed class Subport
         // Why: the bounds depend on the class period; the watermark restarts unrestricted and re-adapts.
         Watermark = NewWatermark(profile);
         Period++;
+    }
+
+    private void MarkCongestion(int tc, CongestionControl kind)
+    {
+        HasCongestionControl = true;
+        for (int q = 0; q < TrafficClass.QueuesPerPipe; q++)
+        {
+            if (TrafficClass.OfQueue(q) == tc)
+            {
+                Congestion[q] = kind;
+            }
+        }
     }
 
     private OversubscriptionWatermark NewWatermark(SubportProfile profile) =>

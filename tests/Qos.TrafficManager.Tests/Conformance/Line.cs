@@ -5,7 +5,7 @@ using Qos.Shaping.Clock;
 using Qos.Shaping.TrafficClasses;
 using Qos.TrafficManager.Configuration;
 using Qos.TrafficManager.Packets;
-using Qos.TrafficManager.Packets.Temp;
+using Qos.Shaping.Congestion;
 
 namespace Qos.TrafficManager.Tests.Conformance;
 
@@ -20,6 +20,7 @@ internal sealed class Line : IDisposable
     private readonly Dictionary<(int Subport, int Pipe, int Queue), Func<int>> _backlogged = new();
     private readonly Dictionary<(int Subport, int Pipe, int Queue), long> _sentCost = new();
     private readonly Dictionary<(int Subport, int Pipe, int Queue), long> _sentPackets = new();
+    private readonly List<Source> _sources = new();
     private ulong _handle;
 
     public Line(PortConfig config, long start = 1_000_000, long idleStep = 200)
@@ -42,6 +43,9 @@ internal sealed class Line : IDisposable
     public long Offered { get; private set; }
 
     public long Sent { get; private set; }
+
+    /// <summary>Packets sent per colour (green, yellow, red).</summary>
+    public long[] SentByColor { get; } = new long[3];
 
     /// <summary>Line time spent idle while some packet was queued.</summary>
     public long IdleWhileQueued { get; private set; }
@@ -73,6 +77,12 @@ internal sealed class Line : IDisposable
         }
     }
 
+    /// <summary>Offers a packet every <paramref name="interval"/> bytes of line time from now on.</summary>
+    public void Periodic(int subport, int pipe, int tc, int queue, int length, long interval, Func<PacketColor>? color = null) =>
+        _sources.Add(new Source(subport, pipe, tc, queue, length, interval, color ?? (() => PacketColor.Green)) { Next = Clock.Now() });
+
+    public void StopSources() => _sources.Clear();
+
     public void StopBacklog(int subport, int pipe, int tc, int queue = 0) =>
         _backlogged.Remove((subport, pipe, TrafficClass.QueueIndex(tc, queue)));
 
@@ -82,6 +92,14 @@ internal sealed class Line : IDisposable
         long end = Clock.Now() + duration;
         while (Clock.Now() < end)
         {
+            foreach (var source in _sources)
+            {
+                for (; source.Next <= Clock.Now(); source.Next += source.Interval)
+                {
+                    Offer(source.Subport, source.Pipe, source.Tc, source.Queue, source.Length, source.Color());
+                }
+            }
+
             int n = Scheduler.Dequeue(_buffer.AsSpan(0, burst));
             for (int i = 0; i < n; i++)
             {
@@ -90,6 +108,7 @@ internal sealed class Line : IDisposable
                 _sentCost[key] = _sentCost.GetValueOrDefault(key) + p.Length + Overhead;
                 _sentPackets[key] = _sentPackets.GetValueOrDefault(key) + 1;
                 Sent++;
+                SentByColor[(int)p.Color]++;
                 Departures?.Add(p);
                 if (_backlogged.TryGetValue(key, out var length))
                 {
@@ -152,4 +171,9 @@ internal sealed class Line : IDisposable
     }
 
     public void Dispose() => Scheduler.Dispose();
+
+    private sealed record Source(int Subport, int Pipe, int Tc, int Queue, int Length, long Interval, Func<PacketColor> Color)
+    {
+        public long Next { get; set; }
+    }
 }

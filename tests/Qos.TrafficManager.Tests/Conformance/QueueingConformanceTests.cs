@@ -101,7 +101,7 @@ public sealed class QueueingConformanceTests
                 int s = rng.Next(10) < 8 ? 0 : 1;
                 int pipe = rng.Next(s == 0 ? Pipes : 128);
                 int tc = rng.Next(13);
-                burst[i] = Packet.Create((ulong)offered++, rng.Next(64, 1523), s, pipe, tc, tc == 12 ? rng.Next(4) : 0, (Packets.Temp.PacketColor)rng.Next(3));
+                burst[i] = Packet.Create((ulong)offered++, rng.Next(64, 1523), s, pipe, tc, tc == 12 ? rng.Next(4) : 0, (Qos.Shaping.Congestion.PacketColor)rng.Next(3));
             }
 
             line.Scheduler.Enqueue(burst);
