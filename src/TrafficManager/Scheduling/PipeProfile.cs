@@ -13,13 +13,7 @@ internal sealed class PipeProfile
     {
         Config = config;
         Bucket = new TokenBucketProfile(config.Rate, config.BucketSize, portRate);
-        Span<long> rates = stackalloc long[TrafficClass.Count];
-        for (int tc = 0; tc < TrafficClass.Count; tc++)
-        {
-            rates[tc] = config.ClassRates[tc];
-        }
-
-        Classes = new TrafficClassProfile(rates, config.ClassPeriodMilliseconds, config.Rate, portRate);
+        Classes = ClassCaps.From(config.ClassRates, config.ClassPeriodMilliseconds, config.Rate, portRate);
         Span<byte> weights = stackalloc byte[TrafficClass.BestEffortQueues];
         for (int q = 0; q < weights.Length; q++)
         {

@@ -1,4 +1,3 @@
-using System;
 using Qos.Shaping.TokenBucket;
 using Qos.Shaping.TrafficClasses;
 using Qos.TrafficManager.Configuration;
@@ -12,13 +11,7 @@ internal sealed class SubportProfile
     {
         Config = config;
         Bucket = new TokenBucketProfile(config.Rate, config.BucketSize, portRate);
-        Span<long> rates = stackalloc long[TrafficClass.Count];
-        for (int tc = 0; tc < TrafficClass.Count; tc++)
-        {
-            rates[tc] = config.ClassRates[tc];
-        }
-
-        Classes = new TrafficClassProfile(rates, config.ClassPeriodMilliseconds, config.Rate, portRate);
+        Classes = ClassCaps.From(config.ClassRates, config.ClassPeriodMilliseconds, config.Rate, portRate);
     }
 
     public SubportProfileConfig Config { get; }

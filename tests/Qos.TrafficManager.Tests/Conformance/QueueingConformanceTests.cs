@@ -76,6 +76,7 @@ public sealed class QueueingConformanceTests
         using var line = new Line(config);
         Assert.That(() => line.Scheduler.Enqueue([Packet.Create(1, 100, 0, 0, 4)]), Throws.ArgumentException.With.Message.Contain("class 4 is disabled"));
         Assert.That(line.Offer(0, 0, tc: 5), Is.EqualTo(1));
+        line.AssertConservation();
     }
 
     [Test]
