@@ -11,6 +11,7 @@ public static class Program
     {
         ["help"] = ("show this help", _ => Help()),
         ["sched"] = ("scheduler throughput, the DPDK rte_sched peer workload (--pipes --inflight --seconds --json)", Sched.SchedCommand.Run),
+        ["events"] = ("event scheduler throughput, the DPDK event_dsw peer workload (--producers --workers --flows --burst --seconds --skew --json)", Events.EventsCommand.Run),
     };
 
     public static int Main(string[] args)

@@ -1,0 +1,7 @@
+namespace Qos.EventCore.Migration;
+
+/// <summary>A flow seen in a port's recent events, and how many of those events it had.</summary>
+/// <param name="QueueId">The queue.</param>
+/// <param name="FlowHash">The flow hash (0 to 8191): flows are owned and moved per hash.</param>
+/// <param name="Count">Events of this flow among the port's recent sample.</param>
+public readonly record struct FlowSample(int QueueId, int FlowHash, int Count);
