@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Qos.Shaping.Clock;
 using Qos.Shaping.Congestion;
+using Qos.Shaping.Randomness;
 using Qos.Shaping.TrafficClasses;
 using Qos.TrafficManager.Configuration;
 using Qos.TrafficManager.Internal;
@@ -57,7 +58,7 @@ public sealed unsafe partial class PortScheduler : IDisposable
     private int _busyGrinders;
     private int _nextGrinder;
     private int _owner;
-    private uint _random = 0x2545F491;
+    private Xorshift32 _random = new(0x2545F491);
 
     /// <summary>Builds the scheduler for <paramref name="config"/>, refusing an invalid one with a <see cref="ConfigurationException"/>.</summary>
     /// <param name="config">The port's configuration.</param>
@@ -183,16 +184,8 @@ public sealed unsafe partial class PortScheduler : IDisposable
         return now;
     }
 
-    /// <summary>xorshift32: the random input RED and PIE decide with; seeded, so runs repeat exactly.</summary>
-    private uint NextRandom()
-    {
-        uint x = _random;
-        x ^= x << 13;
-        x ^= x >> 17;
-        x ^= x << 5;
-        _random = x;
-        return x;
-    }
+    /// <summary>The random input RED and PIE decide with; seeded, so runs repeat exactly.</summary>
+    private uint NextRandom() => _random.Next();
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static long SlotIndex(Subport sub, int globalPipe, int queue, int position) =>
