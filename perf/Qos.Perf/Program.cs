@@ -12,6 +12,8 @@ public static class Program
         ["help"] = ("show this help", _ => Help()),
         ["sched"] = ("scheduler throughput, the DPDK rte_sched peer workload (--pipes --inflight --seconds --json)", Sched.SchedCommand.Run),
         ["events"] = ("event scheduler throughput, the DPDK event_dsw peer workload (--producers --workers --flows --burst --seconds --skew --json)", Events.EventsCommand.Run),
+        ["validate"] = ("check a YAML profile and summarise its hierarchy (PROFILE.yaml)", Profiles.ValidateCommand.Run),
+        ["replay"] = ("replay a CSV trace through a profile in virtual time (--profile --trace --out --json --idle-step-ns)", Replay.ReplayCommand.Run),
     };
 
     public static int Main(string[] args)

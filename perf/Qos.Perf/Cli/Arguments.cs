@@ -5,13 +5,16 @@ using System.Globalization;
 namespace Qos.Perf.Cli;
 
 /// <summary>
-/// <c>--name value</c> options and <c>--flag</c> switches of one command. Every option a command reads is
-/// marked as used; <see cref="EnsureAllUsed"/> refuses the rest, so a misspelt option is an error, not ignored.
+/// <c>--name value</c> options, <c>--flag</c> switches and positional arguments of one command. Every option and
+/// positional a command reads is marked as used; <see cref="EnsureAllUsed"/> refuses the rest, so a misspelt
+/// option or a stray argument is an error, not ignored.
 /// </summary>
 public sealed class Arguments
 {
     private readonly Dictionary<string, string?> _options = new(StringComparer.Ordinal);
     private readonly HashSet<string> _used = new(StringComparer.Ordinal);
+    private readonly List<string> _positionals = new();
+    private int _positionalsUsed;
 
     public static Arguments Parse(ReadOnlySpan<string> args)
     {
@@ -19,9 +22,15 @@ public sealed class Arguments
         for (int i = 0; i < args.Length; i++)
         {
             string arg = args[i];
-            if (!arg.StartsWith("--", StringComparison.Ordinal) || arg.Length == 2)
+            if (!arg.StartsWith("--", StringComparison.Ordinal))
             {
-                throw new UsageException($"unexpected argument '{arg}': options are written --name value");
+                parsed._positionals.Add(arg);
+                continue;
+            }
+
+            if (arg.Length == 2)
+            {
+                throw new UsageException("unexpected argument '--': options are written --name value");
             }
 
             string name = arg[2..];
@@ -33,6 +42,13 @@ public sealed class Arguments
         }
 
         return parsed;
+    }
+
+    /// <summary>The positional argument at <paramref name="index"/>, or null.</summary>
+    public string? Positional(int index)
+    {
+        _positionalsUsed = Math.Max(_positionalsUsed, index + 1);
+        return index < _positionals.Count ? _positionals[index] : null;
     }
 
     public bool Flag(string name)
@@ -91,6 +107,11 @@ public sealed class Arguments
 
     public void EnsureAllUsed()
     {
+        if (_positionals.Count > _positionalsUsed)
+        {
+            throw new UsageException($"unexpected argument '{_positionals[_positionalsUsed]}': options are written --name value");
+        }
+
         foreach (string name in _options.Keys)
         {
             if (!_used.Contains(name))

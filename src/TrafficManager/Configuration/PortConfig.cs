@@ -3,8 +3,11 @@ using System.Collections.Generic;
 
 namespace Qos.TrafficManager.Configuration;
 
-/// <summary>A port: its line, the profiles its nodes use, and its subports. Validated by <see cref="PortScheduler"/>.</summary>
-public sealed class PortConfig
+/// <summary>
+/// A port: its line, the profiles its nodes use, and its subports. Validated by <see cref="PortScheduler"/>.
+/// A record, so that a variant is a <c>with</c> expression that cannot forget a property.
+/// </summary>
+public sealed record PortConfig
 {
     /// <summary>Default frame overhead in bytes: preamble 7, start delimiter 1, CRC 4, inter-frame gap 12.</summary>
     public const int DefaultFrameOverhead = 24;
