@@ -1,0 +1,75 @@
+using System;
+using System.Numerics;
+
+namespace Qos.Perf.LineRate;
+
+/// <summary>
+/// Log-linear histogram of nanosecond values: 32 sub-buckets per power of two (error under 3.2%), preallocated,
+/// so recording allocates nothing.
+/// </summary>
+public sealed class LatencyHistogram
+{
+    private const int SubBits = 5;
+    private const int Sub = 1 << SubBits;
+    private readonly long[] _counts = new long[64 * Sub];
+
+    public long Count { get; private set; }
+
+    public void Clear()
+    {
+        Array.Clear(_counts);
+        Count = 0;
+    }
+
+    public void Record(long nanoseconds)
+    {
+        _counts[Index(Math.Max(0, nanoseconds))]++;
+        Count++;
+    }
+
+    /// <summary>The value at quantile <paramref name="q"/> (0..1), as the upper edge of its bucket.</summary>
+    public long Quantile(double q)
+    {
+        if (Count == 0)
+        {
+            return 0;
+        }
+
+        long rank = (long)Math.Ceiling(q * Count);
+        long seen = 0;
+        for (int i = 0; i < _counts.Length; i++)
+        {
+            seen += _counts[i];
+            if (seen >= rank && _counts[i] > 0)
+            {
+                return UpperEdge(i);
+            }
+        }
+
+        return UpperEdge(_counts.Length - 1);
+    }
+
+    private static int Index(long value)
+    {
+        if (value < Sub)
+        {
+            return (int)value;
+        }
+
+        int msb = 63 - BitOperations.LeadingZeroCount((ulong)value);
+        int shift = msb - SubBits;
+        return ((shift + 1) * Sub) + (int)((value >> shift) & (Sub - 1));
+    }
+
+    private static long UpperEdge(int index)
+    {
+        if (index < Sub)
+        {
+            return index;
+        }
+
+        int shift = (index / Sub) - 1;
+        long mantissa = Sub + (index % Sub);
+        return ((mantissa + 1) << shift) - 1;
+    }
+}

@@ -1,0 +1,164 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using Qos.Shaping.Clock;
+using Qos.TrafficManager;
+using Qos.TrafficManager.Configuration;
+using Qos.TrafficManager.Packets;
+
+namespace Qos.Perf.LineRate;
+
+/// <summary>One real-time run: source → port scheduler → NIC ring, all on the calling thread.</summary>
+public sealed class LineRateRun : IDisposable
+{
+    private const int Burst = 64;
+    private const int MaxMadePerTurn = 16 * Burst;
+    private readonly PortConfig _config;
+    private readonly StopwatchByteClock _clock;
+    private readonly PortScheduler _scheduler;
+    private readonly TrafficSource _source;
+    private readonly NicModel _nic;
+    private readonly double _load;
+    private readonly int _wake;
+    private readonly Packet[] _in = new Packet[Burst];
+    private readonly Packet[] _out = new Packet[Burst];
+
+    public LineRateRun(PortConfig config, FrameMix frames, string mix, uint seed, double load, int ring, int wake)
+    {
+        _config = config;
+        _clock = new StopwatchByteClock(config.Rate);
+        _scheduler = new PortScheduler(config, _clock);
+        _source = new TrafficSource(config, frames, mix, seed);
+        _nic = new NicModel(ring);
+        _load = load;
+        _wake = wake;
+        Report = new LineRateReport(config, frames.Name, mix, load, _source.PipeCount);
+    }
+
+    public LineRateReport Report { get; }
+
+    /// <summary>Runs <paramref name="warmup"/> seconds unreported (JIT, queues filling), then <paramref name="seconds"/> reported.</summary>
+    public void Execute(double warmup, double seconds, Func<bool> cancelled, TextWriter? progress)
+    {
+        var r = Report;
+        int overhead = _config.FrameOverhead;
+        double nanosecondsPerByte = 1e9 / _config.Rate;
+        long origin = _clock.Now();
+        long start = origin + (long)(warmup * _config.Rate);
+        long end = start + (long)(seconds * _config.Rate);
+        long nextProgress = start + _config.Rate;
+        bool reporting = warmup <= 0;
+        bool backlogged = false;
+        long idleBefore = 0, idleWhileBackloggedBefore = 0;
+        _nic.Start(origin);
+        double offeredCost = 0;
+        start = reporting ? start : origin;
+        long idleTicks = 0, allocatedByProgress = 0;
+        long startTicks = Stopwatch.GetTimestamp();
+        long allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+        long now = start;
+        var lastSecond = r.Take(0);
+        while (now < end && !cancelled())
+        {
+            long turnStart = Stopwatch.GetTimestamp();
+            bool worked = false;
+            now = _clock.Now();
+
+            if (!reporting && now >= origin + (long)(warmup * _config.Rate))
+            {
+                // Warm-up over: the report starts here.
+                reporting = true;
+                start = now;
+                end = start + (long)(seconds * _config.Rate);
+                nextProgress = start + _config.Rate;
+                r.Reset();
+                lastSecond = r.Take(0);
+                idleBefore = _nic.IdleTime;
+                idleWhileBackloggedBefore = _nic.IdleWhileBacklogged;
+                startTicks = Stopwatch.GetTimestamp();
+                idleTicks = 0;
+                allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+                allocatedByProgress = 0;
+            }
+
+            // The source: catch up with load × elapsed line time, a few bursts at most per turn.
+            double due = _load * (now - origin);
+            int made = 0, k = 0;
+            while (offeredCost < due && made < MaxMadePerTurn)
+            {
+                var p = _source.Next(now);
+                _in[k++] = p;
+                offeredCost += p.Length + overhead;
+                r.OfferedPackets++;
+                r.OfferedBytes += p.Length;
+                made++;
+                if (k == Burst)
+                {
+                    _scheduler.Enqueue(_in);
+                    k = 0;
+                }
+            }
+
+            if (k > 0)
+            {
+                _scheduler.Enqueue(_in.AsSpan(0, k));
+            }
+
+            worked |= made > 0;
+
+            // The NIC: below the wake threshold the scheduler refills the ring.
+            int occupancy = _nic.Occupancy(now);
+            if (occupancy < _wake)
+            {
+                int room = _nic.Capacity - occupancy;
+                while (room > 0)
+                {
+                    int n = _scheduler.Dequeue(_out.AsSpan(0, Math.Min(room, Burst)));
+                    if (n == 0)
+                    {
+                        break;
+                    }
+
+                    worked = true;
+                    room -= n;
+                    for (int i = 0; i < n; i++)
+                    {
+                        ref readonly Packet p = ref _out[i];
+                        long startTime = _nic.Push(now, p.Length + overhead, backlogged);
+                        r.Sent(p.TrafficClass, p.Length, overhead, (long)((startTime - (long)p.Handle) * nanosecondsPerByte));
+                    }
+                }
+
+                // Why: a gap on the wire before the next refill counts against the scheduler only if it left packets
+                // behind at this refill; packets that arrive later could not have been sent earlier.
+                backlogged = _scheduler.QueuedPackets > 0;
+            }
+
+            if (!worked)
+            {
+                idleTicks += Stopwatch.GetTimestamp() - turnStart;
+            }
+
+            if (reporting && now >= nextProgress)
+            {
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                var snapshot = r.Take(_nic.IdleWhileBacklogged - idleWhileBackloggedBefore);
+                progress?.WriteLine(r.ProgressLine((now - start) / (double)_config.Rate, lastSecond, snapshot, (now - nextProgress + _config.Rate) / (double)_config.Rate));
+                lastSecond = snapshot;
+                nextProgress += _config.Rate;
+                allocatedByProgress += GC.GetAllocatedBytesForCurrentThread() - before;
+            }
+        }
+
+        long totalTicks = Stopwatch.GetTimestamp() - startTicks;
+        r.Finish(
+            elapsedLine: now - start,
+            idleWire: _nic.IdleTime - idleBefore,
+            idleWhileBacklogged: _nic.IdleWhileBacklogged - idleWhileBackloggedBefore,
+            headroom: totalTicks > 0 ? (double)idleTicks / totalTicks : 0,
+            allocatedBytes: GC.GetAllocatedBytesForCurrentThread() - allocatedBefore - allocatedByProgress,
+            scheduler: _scheduler);
+    }
+
+    public void Dispose() => _scheduler.Dispose();
+}
