@@ -78,16 +78,13 @@ public sealed unsafe partial class PortScheduler
             var sub = _subports[packets[i].Subport];
             ref QueuePositions positions = ref _positions[globalPipe];
             int length = positions.Length(q);
-            if (length >= sub.QueueSize[q])
+            DropReason reason = DropReason.QueueFull;
+            if (length >= sub.QueueSize[q]
+                || (sub.Congestion[q] != CongestionControl.None && CongestionDrops(sub, queues[i], q, length, packets[i], now, out reason)))
             {
-                CountDrop(sub, queues[i], packets[i], DropReason.QueueFull);
-                slots[i] = -1;
-                continue;
-            }
-
-            if (sub.Congestion[q] != CongestionControl.None && CongestionDrops(sub, queues[i], q, length, packets[i], now))
-            {
-                slots[i] = -1;
+                // Why: counted in pass 3, so the drop counters' line (prefetched now) is not waited for here.
+                slots[i] = Dropped(reason);
+                Prefetch.Line(_drops + queues[i]);
                 continue;
             }
 
@@ -97,12 +94,13 @@ public sealed unsafe partial class PortScheduler
             Prefetch.Line(_slots + slot);
         }
 
-        // Pass 3: write the descriptors, count, mark the queues non-empty.
+        // Pass 3: write the descriptors, count, mark the queues non-empty; count the drops.
         int accepted = 0;
         for (int i = 0; i < packets.Length; i++)
         {
             if (slots[i] < 0)
             {
+                CountDrop(_subports[packets[i].Subport], queues[i], packets[i], DroppedReason(slots[i]));
                 continue;
             }
 
@@ -118,37 +116,38 @@ public sealed unsafe partial class PortScheduler
         return accepted;
     }
 
-    /// <summary>RED or PIE decides on an arrival; a drop is counted here, an accepted packet joins PIE's byte count.</summary>
-    private bool CongestionDrops(Subport sub, int queue, int q, int length, in Packet packet, long now)
+    /// <summary>RED or PIE decides on an arrival; an accepted packet joins PIE's byte count.</summary>
+    private bool CongestionDrops(Subport sub, int queue, int q, int length, in Packet packet, long now, out DropReason reason)
     {
         int tc = Shaping.TrafficClasses.TrafficClass.OfQueue(q);
         if (sub.Congestion[q] == CongestionControl.Red)
         {
-            if (_redStates[queue].ShouldDrop(sub.Red[tc], packet.Color, length, now, NextRandom()))
-            {
-                CountDrop(sub, queue, packet, DropReason.Red);
-                return true;
-            }
-
-            return false;
+            reason = DropReason.Red;
+            return _redStates[queue].ShouldDrop(sub.Red[tc], packet.Color, length, now, NextRandom());
         }
 
         ref PieState pie = ref _pieStates[queue];
         if (pie.ShouldDrop(sub.Pie[tc], length, now, NextRandom()))
         {
-            CountDrop(sub, queue, packet, length >= sub.Pie[tc].TailDropThreshold ? DropReason.QueueFull : DropReason.Pie);
+            reason = length >= sub.Pie[tc].TailDropThreshold ? DropReason.QueueFull : DropReason.Pie;
             return true;
         }
 
         pie.OnEnqueue(packet.Length);
+        reason = default;
         return false;
     }
+
+    /// <summary>A dropped packet's entry in the slot list: negative, carrying the reason.</summary>
+    private static long Dropped(DropReason reason) => -1 - (long)reason;
+
+    private static DropReason DroppedReason(long slot) => (DropReason)(-1 - slot);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void CountDrop(Subport sub, int queue, in Packet packet, DropReason reason)
     {
         sub.CountersOf(packet.TrafficClass).Drop(reason, packet.Length);
-        _queueDrops[queue].Drop(reason, packet.Length);
+        _drops[queue].Drop(reason, packet.Length);
     }
 
     [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]

@@ -39,13 +39,13 @@ public sealed unsafe partial class PortScheduler
         long sentBytes = counters.AcceptedBytes - queued.Bytes;
         var stats = new QueueStats(
             new TrafficCounters(sentPackets - counters.SentBaselinePackets, sentBytes - counters.SentBaselineBytes),
-            _queueDrops[index].Drops,
+            _drops[index].Drops,
             queued);
         if (clear)
         {
             counters.SentBaselinePackets = sentPackets;
             counters.SentBaselineBytes = sentBytes;
-            _queueDrops[index] = default;
+            _drops[index] = default;
         }
 
         return stats;

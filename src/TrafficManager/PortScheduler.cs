@@ -41,7 +41,7 @@ public sealed unsafe partial class PortScheduler : IDisposable
     private readonly NativeBuffer<QueuePositions> _positionBuffer;
     private readonly NativeBuffer<QueueCounters> _counterBuffer;
     private readonly NativeBuffer<Packet> _slotBuffer;
-    private readonly ClassCounters[] _queueDrops;
+    private readonly NativeBuffer<ClassCounters> _dropBuffer;
     private readonly RedState[] _redStates;
     private readonly PieState[] _pieStates;
     private readonly bool _hasCongestionControl;
@@ -51,6 +51,7 @@ public sealed unsafe partial class PortScheduler : IDisposable
     private readonly QueuePositions* _positions;
     private readonly QueueCounters* _counters;
     private readonly Packet* _slots;
+    private readonly ClassCounters* _drops;
     private readonly int _frameOverhead;
     private readonly long _txLead;
     private long _portTime;
@@ -109,7 +110,7 @@ public sealed unsafe partial class PortScheduler : IDisposable
         _positionBuffer = new NativeBuffer<QueuePositions>(pipes);
         _counterBuffer = new NativeBuffer<QueueCounters>((long)pipes * TrafficClass.QueuesPerPipe);
         _slotBuffer = new NativeBuffer<Packet>(slots);
-        _queueDrops = new ClassCounters[pipes * TrafficClass.QueuesPerPipe];
+        _dropBuffer = new NativeBuffer<ClassCounters>((long)pipes * TrafficClass.QueuesPerPipe);
         _hasCongestionControl = Array.Exists(_subports, s => s.HasCongestionControl);
         _redStates = _hasCongestionControl ? new RedState[pipes * TrafficClass.QueuesPerPipe] : [];
         _pieStates = _hasCongestionControl ? new PieState[pipes * TrafficClass.QueuesPerPipe] : [];
@@ -117,6 +118,7 @@ public sealed unsafe partial class PortScheduler : IDisposable
         _positions = _positionBuffer.Pointer;
         _counters = _counterBuffer.Pointer;
         _slots = _slotBuffer.Pointer;
+        _drops = _dropBuffer.Pointer;
         _bitmap = new ActiveQueueBitmap(pipes);
         for (int g = 0; g < GrinderCount; g++)
         {
@@ -149,12 +151,13 @@ public sealed unsafe partial class PortScheduler : IDisposable
     public long QueuedPackets => _queued;
 
     /// <summary>Bytes of native memory holding queues and pipe state.</summary>
-    public long MemoryBytes => _pipeBuffer.ByteLength + _positionBuffer.ByteLength + _counterBuffer.ByteLength + _slotBuffer.ByteLength;
+    public long MemoryBytes => _pipeBuffer.ByteLength + _positionBuffer.ByteLength + _counterBuffer.ByteLength + _slotBuffer.ByteLength + _dropBuffer.ByteLength;
 
     /// <summary>Releases the native memory. The scheduler cannot be used afterwards.</summary>
     public void Dispose()
     {
         _slotBuffer.Dispose();
+        _dropBuffer.Dispose();
         _counterBuffer.Dispose();
         _positionBuffer.Dispose();
         _pipeBuffer.Dispose();
