@@ -49,6 +49,18 @@ public sealed class LatencyHistogram
         return UpperEdge(_counts.Length - 1);
     }
 
+    /// <summary>Non-empty buckets in increasing order, as (upper edge in ns, count).</summary>
+    public System.Collections.Generic.IEnumerable<(long UpperEdge, long Count)> Buckets()
+    {
+        for (int i = 0; i < _counts.Length; i++)
+        {
+            if (_counts[i] > 0)
+            {
+                yield return (UpperEdge(i), _counts[i]);
+            }
+        }
+    }
+
     private static int Index(long value)
     {
         if (value < Sub)

@@ -25,6 +25,7 @@ public static class LineRateCommand
         int wake = (int)args.Whole("wake", ring / 2, 1, ring);
         bool json = args.Flag("json");
         bool quiet = args.Flag("quiet");
+        string? plot = args.Text("plot");
         args.EnsureAllUsed();
         if ((ring & (ring - 1)) != 0)
         {
@@ -67,6 +68,12 @@ public static class LineRateCommand
         }
 
         Console.WriteLine(json ? run.Report.ToJson(profile) : run.Report.ToTable(profile));
+        if (plot is not null)
+        {
+            LineRatePlot.Save(run.Report, $"{System.IO.Path.GetFileName(profile)}, {frames} frames, load {load:F2}", plot);
+            Console.Error.WriteLine($"plot written to {plot}");
+        }
+
         return 0;
     }
 }

@@ -16,6 +16,7 @@ public sealed class LineRateReport
     private readonly long[] _classLineBytes = new long[TrafficClass.Count];
     private readonly long[] _classLimits = new long[TrafficClass.Count];
     private readonly DropCounters[] _drops = new DropCounters[TrafficClass.Count];
+    private readonly long[] _classLineBytesAtLastSecond = new long[TrafficClass.Count];
     private long _elapsedLine;
     private long _idleWire;
     private long _idleWhileBacklogged;
@@ -72,6 +73,25 @@ public sealed class LineRateReport
 
     public LatencyHistogram Latency { get; } = new();
 
+    /// <summary>Per second of the run: the time and each class's rate in Mb/s (line bytes) over that second.</summary>
+    public System.Collections.Generic.List<(double Time, double[] ClassMbps)> ClassRateSeries { get; } = new();
+
+    /// <summary>Each class's configured limit in Mb/s.</summary>
+    public double LimitMbps(int trafficClass) => _classLimits[trafficClass] * 8 / 1e6;
+
+    /// <summary>Records each class's rate over the second that just ended (outside the measured loop's allocations).</summary>
+    public void RecordSecond(double time, double seconds)
+    {
+        var rates = new double[TrafficClass.Count];
+        for (int tc = 0; tc < TrafficClass.Count; tc++)
+        {
+            rates[tc] = (_classLineBytes[tc] - _classLineBytesAtLastSecond[tc]) * 8 / seconds / 1e6;
+            _classLineBytesAtLastSecond[tc] = _classLineBytes[tc];
+        }
+
+        ClassRateSeries.Add((time, rates));
+    }
+
     public double Headroom { get; private set; }
 
     public long AllocatedBytes { get; private set; }
@@ -92,6 +112,8 @@ public sealed class LineRateReport
         OfferedPackets = OfferedBytes = SentPackets = SentBytes = SentLineBytes = 0;
         System.Array.Clear(_classPackets);
         System.Array.Clear(_classLineBytes);
+        System.Array.Clear(_classLineBytesAtLastSecond);
+        ClassRateSeries.Clear();
         Latency.Clear();
     }
 

@@ -143,7 +143,9 @@ public sealed class LineRateRun : IDisposable
             {
                 long before = GC.GetAllocatedBytesForCurrentThread();
                 var snapshot = r.Take(_nic.IdleWhileBacklogged - idleWhileBackloggedBefore);
-                progress?.WriteLine(r.ProgressLine((now - start) / (double)_config.Rate, lastSecond, snapshot, (now - nextProgress + _config.Rate) / (double)_config.Rate));
+                double secondLength = (now - nextProgress + _config.Rate) / (double)_config.Rate;
+                progress?.WriteLine(r.ProgressLine((now - start) / (double)_config.Rate, lastSecond, snapshot, secondLength));
+                r.RecordSecond((now - start) / (double)_config.Rate, secondLength);
                 lastSecond = snapshot;
                 nextProgress += _config.Rate;
                 allocatedByProgress += GC.GetAllocatedBytesForCurrentThread() - before;
