@@ -15,6 +15,7 @@ public static class Program
         ["events"] = ("event scheduler throughput, the DPDK event_dsw peer workload (--producers --workers --flows --burst --seconds --skew --json)", Events.EventsCommand.Run),
         ["validate"] = ("check a YAML profile and summarise its hierarchy (PROFILE.yaml)", Profiles.ValidateCommand.Run),
         ["replay"] = ("replay a CSV trace through a profile in virtual time (--profile --trace --out --json --idle-step-ns)", Replay.ReplayCommand.Run),
+        ["balance"] = ("flow balancing policies in a deterministic virtual-time simulator (--policy dsw|hierarchical|both --workers --domains --nodes --flows --zipf --load --shift-every --duration --seed --json --plot)", Balance.BalanceCommand.Run),
     };
 
     public static int Main(string[] args)

@@ -1,7 +1,9 @@
 using System;
 using System.Diagnostics;
 using System.Numerics;
+using Qos.EventCore.Balancing;
 using Qos.EventCore.Credits;
+using Qos.EventCore.Load;
 using Qos.EventCore.Migration;
 using Qos.EventCore.Scheduling;
 using Qos.EventCore.Stats;
@@ -28,6 +30,8 @@ public sealed class EventDevice : IDisposable
     private readonly EventPort[] _ports;
     private readonly CreditPool _credits;
     private readonly IMigrationPolicy _policy;
+    private readonly LoadMeter[] _meters;
+    private readonly MigrationLedger _ledger;
     private bool _running;
     private bool _disposed;
 
@@ -46,6 +50,15 @@ public sealed class EventDevice : IDisposable
         _credits = new CreditPool(config.MaxInflight, config.EffectiveNewEventThreshold);
         _policy = config.MigrationPolicy ?? new DswMigrationPolicy();
         RingCapacity = (int)BitOperations.RoundUpToPowerOf2((uint)config.MaxInflight);
+        long now = Stopwatch.GetTimestamp();
+        _meters = new LoadMeter[config.PortCount];
+        for (int p = 0; p < _meters.Length; p++)
+        {
+            _meters[p] = new LoadMeter(ToTicks(config.LoadUpdateIntervalMicroseconds), now, ToTicks(config.LoadHalfLifeMicroseconds));
+        }
+
+        _ledger = new MigrationLedger(config.Queues.Count, ToTicks(config.MigrationHoldDownMicroseconds), config.MaxMovesPerInterval,
+            ToTicks(config.MigrationIntervalMicroseconds), now);
         _ports = new EventPort[config.PortCount];
         for (int p = 0; p < _ports.Length; p++)
         {
@@ -74,6 +87,12 @@ public sealed class EventDevice : IDisposable
     internal CreditPool Credits => _credits;
 
     internal IMigrationPolicy Policy => _policy;
+
+    /// <summary>Every port's load meter, by port id (a port writes its own; sources promise load to targets').</summary>
+    internal LoadMeter[] Meters => _meters;
+
+    /// <summary>When flows last moved and how many moved this interval, shared by the ports.</summary>
+    internal MigrationLedger Ledger => _ledger;
 
     /// <summary>Capacity of each port's input ring (and paused and input buffers): room for every credit.</summary>
     internal int RingCapacity { get; }
@@ -134,6 +153,7 @@ public sealed class EventDevice : IDisposable
         }
 
         long now = Stopwatch.GetTimestamp();
+        _ledger.Reset(now);
         foreach (EventPort port in _ports)
         {
             port.OnStart(now);
@@ -201,6 +221,8 @@ public sealed class EventDevice : IDisposable
 
     /// <summary>The port that currently owns <paramref name="flowId"/> on <paramref name="queueId"/>.</summary>
     internal int OwnerOf(int queueId, uint flowId) => _queues[queueId].Table[FlowHash.Of(flowId)];
+
+    private static long ToTicks(int microseconds) => Math.Max(microseconds == 0 ? 0 : 1, microseconds * Stopwatch.Frequency / 1_000_000);
 
     private void ThrowIfDisposed() => ObjectDisposedException.ThrowIf(_disposed, this);
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using Qos.EventCore.Balancing;
 using Qos.EventCore.Migration;
 
 namespace Qos.EventCore;
@@ -52,6 +53,22 @@ public sealed class EventDeviceConfig
     /// <summary>Chooses which flows move where; <c>null</c> means a <see cref="DswMigrationPolicy"/> with its defaults.</summary>
     public IMigrationPolicy? MigrationPolicy { get; init; }
 
+    /// <summary>Which ports share a domain (cache) and which domains a node (NUMA), for policies that care
+    /// (<see cref="HierarchicalMigrationPolicy"/>); it must describe <see cref="PortCount"/> ports. <c>null</c>: one
+    /// domain on one node.</summary>
+    public BalanceTopology? Topology { get; init; }
+
+    /// <summary>A flow that moved does not move again for this long, in microseconds (0 to 10,000,000): no flapping.
+    /// Default 100 ms.</summary>
+    public int MigrationHoldDownMicroseconds { get; init; } = 100_000;
+
+    /// <summary>Most flows moved, device-wide, per <see cref="MigrationIntervalMicroseconds"/> (1 to 1024). Default 16.</summary>
+    public int MaxMovesPerInterval { get; init; } = 16;
+
+    /// <summary>Half-life of a port's running-average load, in microseconds (0 to 10,000,000); 0 means one
+    /// <see cref="LoadUpdateIntervalMicroseconds"/> (each update weighs as much as the past).</summary>
+    public int LoadHalfLifeMicroseconds { get; init; }
+
     internal int EffectiveNewEventThreshold => NewEventThreshold == 0 ? Math.Max(1, MaxInflight / 4 * 3) : NewEventThreshold;
 
     internal void Validate()
@@ -82,6 +99,13 @@ public sealed class EventDeviceConfig
         Check(OperationsPerBackgroundTask, 1, 65536, nameof(OperationsPerBackgroundTask));
         Check(LoadUpdateIntervalMicroseconds, 1, 10_000_000, nameof(LoadUpdateIntervalMicroseconds));
         Check(MigrationIntervalMicroseconds, 1, 10_000_000, nameof(MigrationIntervalMicroseconds));
+        Check(MigrationHoldDownMicroseconds, 0, 10_000_000, nameof(MigrationHoldDownMicroseconds));
+        Check(MaxMovesPerInterval, 1, 1024, nameof(MaxMovesPerInterval));
+        Check(LoadHalfLifeMicroseconds, 0, 10_000_000, nameof(LoadHalfLifeMicroseconds));
+        if (Topology is not null && Topology.PortCount != PortCount)
+        {
+            throw new ArgumentException($"{nameof(Topology)}.PortCount {Topology.PortCount} must equal {nameof(PortCount)} {PortCount}: the topology places every port", nameof(Topology));
+        }
     }
 
     private static void Check(int value, int min, int max, string name)

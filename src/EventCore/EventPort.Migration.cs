@@ -131,70 +131,35 @@ public sealed partial class EventPort
             _loadScratch[p] = _ports[p]._load.Published;
         }
 
-        int seen = _recent.Summarize(_sampleScratch);
-        int movable = 0;
-        for (int i = 0; i < seen; i++)
-        {
-            FlowSample sample = _sampleScratch[i];
-            QueueState queue = _queues[sample.QueueId];
-            if (queue.Migratable && queue.Table[sample.FlowHash] == Id)
-            {
-                _sampleScratch[movable++] = sample;
-            }
-        }
-
-        if (movable == 0)
+        // Why: the planner is the bookkeeping the balance simulator runs too (validation, hold-down, move cap, promises).
+        if (_planner.Plan(now, _recent, _queues, _loadScratch, _servingScratch, _emigration) == 0)
         {
             return;
         }
 
-        var context = new MigrationContext(Id, _loadScratch, _sampleScratch.AsSpan(0, movable), _recent.Length, _servingScratch);
-        int chosen = _policy.SelectMigrations(in context, _moveScratch);
-        if (chosen <= 0)
-        {
-            return;
-        }
-
-        double perEvent = _loadScratch[Id] / _recent.Length;
-        double parallelLoad = 0;
         int parallelMoves = 0;
-        _emigration.Clear();
-        for (int i = 0; i < Math.Min(chosen, _moveScratch.Length); i++)
+        int i = 0;
+        while (i < _emigration.Count)
         {
-            FlowMove move = _moveScratch[i];
-            int count = SampleCount(movable, move.QueueId, move.FlowHash);
-            if (count == 0 || (uint)move.TargetPort >= (uint)_ports.Length || move.TargetPort == Id
-                || (_servingScratch[move.QueueId] & (1UL << move.TargetPort)) == 0)
-            {
-                continue;
-            }
-
-            int key = FlowHash.Key(move.QueueId, move.FlowHash);
-            if (_emigration.TargetOf(key) >= 0)
-            {
-                continue;
-            }
-
-            double load = count * perEvent;
-            QueueState queue = _queues[move.QueueId];
+            int key = _emigration.KeyAt(i);
+            QueueState queue = _queues[key >> 16];
             if (queue.Type == ScheduleType.Parallel)
             {
-                Volatile.Write(ref queue.Table[move.FlowHash], (byte)move.TargetPort);
-                _ports[move.TargetPort]._load.AddImmigrationLoad(load);
-                Interlocked.Increment(ref _ports[move.TargetPort]._counters.Immigrations);
-                parallelLoad += load;
+                int target = _emigration.TargetAt(i);
+                Volatile.Write(ref queue.Table[key & 0xFFFF], (byte)target);
+                Interlocked.Increment(ref _ports[target]._counters.Immigrations);
                 parallelMoves++;
+                _emigration.RemoveAt(i);
             }
             else
             {
-                _emigration.Add(key, move.TargetPort, load);
+                i++;
             }
         }
 
         if (parallelMoves != 0)
         {
             _counters.Emigrations += parallelMoves;
-            _load.RemoveEmigrationLoad(parallelLoad);
             _recent.Reset();
         }
 
@@ -202,19 +167,6 @@ public sealed partial class EventPort
         {
             StartEmigration(now);
         }
-    }
-
-    private int SampleCount(int movable, int queueId, int flowHash)
-    {
-        for (int i = 0; i < movable; i++)
-        {
-            if (_sampleScratch[i].QueueId == queueId && _sampleScratch[i].FlowHash == flowHash)
-            {
-                return _sampleScratch[i].Count;
-            }
-        }
-
-        return 0;
     }
 
     private void StartEmigration(long now)
@@ -245,6 +197,7 @@ public sealed partial class EventPort
         {
             if (HoldsLaterStageEvents(_emigration.KeyAt(i) & 0xFFFF))
             {
+                _planner.Withdraw(_emigration, i);
                 _emigration.Cancel(i, Id);
             }
         }
@@ -340,22 +293,18 @@ public sealed partial class EventPort
     {
         long latency = Stopwatch.GetTimestamp() - _emigration.StartTimestamp;
         int moved = 0;
-        double movedLoad = 0;
         for (int i = 0; i < _emigration.Count; i++)
         {
-            int target = _emigration.TargetAt(i);
-            if (target != Id)
+            if (_emigration.TargetAt(i) != Id)
             {
                 moved++;
-                movedLoad += _emigration.LoadAt(i);
-                _ports[target]._load.AddImmigrationLoad(_emigration.LoadAt(i));
             }
         }
 
+        // Why: the moved load was promised to the targets (and taken off this port) when the move was planned.
         if (moved != 0)
         {
             _counters.RecordMigration(latency, moved);
-            _load.RemoveEmigrationLoad(movedLoad);
         }
 
         _emigration.State = MigrationState.Idle;

@@ -26,7 +26,6 @@ public sealed partial class EventPort
     private readonly EventPort[] _ports;
     private readonly QueueState[] _queues;
     private readonly CreditPool _pool;
-    private readonly IMigrationPolicy _policy;
     private readonly MpscRing<Event> _inRing;
     private readonly MpscRing<ControlMessage> _controlRing;
     private readonly Event[] _out;
@@ -39,14 +38,13 @@ public sealed partial class EventPort
     private readonly Emigration _emigration = new();
     private readonly PortCounters _counters;
     private readonly LoadMeter _load;
+    private readonly MigrationPlanner _planner;
     private readonly int _creditChunk;
     private readonly int _opsPerBackground;
     private readonly long _migrationInterval;
     private readonly bool _migrationEnabled;
     private readonly double[] _loadScratch;
     private readonly ulong[] _servingScratch;
-    private readonly FlowSample[] _sampleScratch = new FlowSample[RecentFlows.Capacity];
-    private readonly FlowMove[] _moveScratch = new FlowMove[Emigration.MaxFlows];
     private readonly Event[] _forwardScratch = new Event[ForwardChunk];
 
     private OwnerCheck _owner;
@@ -70,7 +68,6 @@ public sealed partial class EventPort
         _ports = device.Ports;
         _queues = device.Queues;
         _pool = device.Credits;
-        _policy = device.Policy;
         int capacity = device.RingCapacity;
         _inRing = new MpscRing<Event>(capacity);
         _controlRing = new MpscRing<ControlMessage>(ControlRingCapacity);
@@ -83,7 +80,8 @@ public sealed partial class EventPort
         _counters = new PortCounters(config.Queues.Count);
         _creditChunk = config.CreditChunk;
         _opsPerBackground = config.OperationsPerBackgroundTask;
-        _load = new LoadMeter(Math.Max(1, config.LoadUpdateIntervalMicroseconds * Stopwatch.Frequency / 1_000_000), Stopwatch.GetTimestamp());
+        _load = device.Meters[id];
+        _planner = new MigrationPlanner(id, device.Policy, device.Ledger, config.Topology, device.Meters);
         _migrationInterval = Math.Max(2, config.MigrationIntervalMicroseconds * Stopwatch.Frequency / 1_000_000);
         _migrationEnabled = config.MigrationEnabled && config.PortCount > 1;
         _loadScratch = new double[config.PortCount];

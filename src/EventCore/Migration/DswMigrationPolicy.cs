@@ -1,18 +1,26 @@
 using System;
+using System.Numerics;
 
 namespace Qos.EventCore.Migration;
 
 /// <summary>
-/// The default policy, after DPDK's DSW: a port loaded above <see cref="MinSourceLoad"/> moves flows seen in its
-/// recent events to less loaded ports that serve their queue, one flow at a time, each time choosing the move
-/// (flow and target) that most lowers the load difference between source and target, never pushing a target
-/// above <see cref="MaxTargetLoad"/>, and never moving every flow it saw. A flow's load is estimated as the
-/// source's load times its share of the recent events.
+/// The default policy, DSW-local after DPDK's DSW: each port decides for itself from its own recent events. A port
+/// loaded at least <see cref="MinSourceLoad"/> moves up to <see cref="MaxFlowsPerMigration"/> flows, one at a time,
+/// each time taking the (flow, target) pair that leaves the target most idle — which prefers small flows and idle
+/// targets — among pairs where the target serves the flow's queue, the target plus the flow stays below
+/// <see cref="MaxTargetLoad"/> and below the source, and the source is at least <see cref="MinLoadGap"/> above the
+/// target. A flow's load is the source's load times its share of the recent events. Loads include what other
+/// ports have already promised to a target, and each move is added to the projection before the next one, so
+/// ports do not all pile onto the same target. It never moves every flow it saw, never a flow within the
+/// hold-down time, and never more than the device's move budget.
 /// </summary>
 public sealed class DswMigrationPolicy : IMigrationPolicy
 {
+    private const int MaxSample = RecentFlows.Capacity;
+
     private readonly double _minSourceLoad = 0.70;
     private readonly double _maxTargetLoad = 0.95;
+    private readonly double _minLoadGap = 0.10;
     private readonly int _maxFlowsPerMigration = 8;
 
     /// <summary>Below this load (0 to 1) a port moves nothing away. Default 0.70.</summary>
@@ -31,6 +39,14 @@ public sealed class DswMigrationPolicy : IMigrationPolicy
             : throw new ArgumentOutOfRangeException(nameof(MaxTargetLoad), value, $"MaxTargetLoad {value} must be from 0 to 1");
     }
 
+    /// <summary>The source must be at least this much (0 to 1) more loaded than a target. Default 0.10.</summary>
+    public double MinLoadGap
+    {
+        get => _minLoadGap;
+        init => _minLoadGap = value is >= 0 and <= 1 ? value
+            : throw new ArgumentOutOfRangeException(nameof(MinLoadGap), value, $"MinLoadGap {value} must be from 0 to 1");
+    }
+
     /// <summary>Most flows moved in one migration (1 to 16). Default 8.</summary>
     public int MaxFlowsPerMigration
     {
@@ -45,26 +61,27 @@ public sealed class DswMigrationPolicy : IMigrationPolicy
         int source = context.SourcePort;
         ReadOnlySpan<double> loads = context.PortLoads;
         ReadOnlySpan<FlowSample> flows = context.RecentFlows;
-        if (loads[source] < _minSourceLoad || flows.Length < 2 || context.SampleSize <= 0 || loads.Length > EventDeviceConfig.MaxPorts)
+        if (loads[source] < _minSourceLoad || flows.Length < 2 || context.SampleSize <= 0 || loads.Length > EventDeviceConfig.MaxPorts
+            || flows.Length > MaxSample)
         {
             return 0;
         }
 
         Span<double> projected = stackalloc double[EventDeviceConfig.MaxPorts];
         loads.CopyTo(projected);
-        Span<bool> chosen = stackalloc bool[flows.Length];
+        Span<bool> chosen = stackalloc bool[MaxSample];
         chosen.Clear();
-        double perEvent = loads[source] / Math.Max(context.SampleSize, 1);
-        int limit = Math.Min(moves.Length, _maxFlowsPerMigration);
+        double perEvent = loads[source] / context.SampleSize;
+        int limit = Math.Min(Math.Min(moves.Length, _maxFlowsPerMigration), context.MoveBudget);
         int count = 0;
         // Why: keep at least one seen flow; moving them all just moves the hot spot.
         while (count < limit && count < flows.Length - 1 && projected[source] >= _minSourceLoad)
         {
             int bestFlow = -1, bestTarget = -1;
-            double bestGain = 0;
+            double bestWeight = double.NegativeInfinity;
             for (int i = 0; i < flows.Length; i++)
             {
-                if (chosen[i] || (uint)flows[i].QueueId >= (uint)context.QueueServingPorts.Length)
+                if (chosen[i] || !context.MayMove(in flows[i]) || (uint)flows[i].QueueId >= (uint)context.QueueServingPorts.Length)
                 {
                     continue;
                 }
@@ -73,18 +90,24 @@ public sealed class DswMigrationPolicy : IMigrationPolicy
                 ulong candidates = context.QueueServingPorts[flows[i].QueueId] & ~(1UL << source);
                 while (candidates != 0)
                 {
-                    int t = System.Numerics.BitOperations.TrailingZeroCount(candidates);
+                    int t = BitOperations.TrailingZeroCount(candidates);
                     candidates &= candidates - 1;
-                    if (t >= loads.Length || projected[t] + load >= _maxTargetLoad)
+                    if (t >= loads.Length)
+                    {
+                        break;
+                    }
+
+                    double after = projected[t] + load;
+                    if (after >= _maxTargetLoad || projected[source] - projected[t] < _minLoadGap || after >= projected[source])
                     {
                         continue;
                     }
 
-                    double before = projected[source] - projected[t];
-                    double gain = before - Math.Abs(projected[source] - load - (projected[t] + load));
-                    if (gain > bestGain)
+                    // Why (DSW): the more idle the target stays, the better: small flows to idle ports first.
+                    double weight = 1 - after;
+                    if (weight > bestWeight)
                     {
-                        bestGain = gain;
+                        bestWeight = weight;
                         bestFlow = i;
                         bestTarget = t;
                     }

@@ -40,6 +40,16 @@ internal sealed class Emigration
         Count++;
     }
 
+    /// <summary>Removes move <paramref name="i"/> (the last takes its place).</summary>
+    public void RemoveAt(int i)
+    {
+        Debug.Assert((uint)i < (uint)Count, "a move in the list");
+        Count--;
+        _keys[i] = _keys[Count];
+        _targets[i] = _targets[Count];
+        _loads[i] = _loads[Count];
+    }
+
     /// <summary>Keeps flow <paramref name="i"/> where it is (the move is cancelled, the pause still ends).</summary>
     public void Cancel(int i, int sourcePort) => _targets[i] = (byte)sourcePort;
 

@@ -1,4 +1,5 @@
 using System;
+using Qos.EventCore.Balancing;
 
 namespace Qos.EventCore.Migration;
 
@@ -13,7 +14,11 @@ public readonly ref struct MigrationContext
     /// of queues whose flows may move.</param>
     /// <param name="sampleSize">How many recent events the counts are out of (at least their total).</param>
     /// <param name="queueServingPorts">By queue id: bit p set when port p serves the queue.</param>
-    public MigrationContext(int sourcePort, ReadOnlySpan<double> portLoads, ReadOnlySpan<FlowSample> recentFlows, int sampleSize, ReadOnlySpan<ulong> queueServingPorts)
+    /// <param name="holdDownTicks">A flow that moved less than this long ago (<see cref="FlowSample.SinceMove"/>) stays.</param>
+    /// <param name="moveBudget">Most flows the device still lets move in this migration interval.</param>
+    /// <param name="topology">Domains and nodes of the ports; <c>null</c>: one domain on one node.</param>
+    public MigrationContext(int sourcePort, ReadOnlySpan<double> portLoads, ReadOnlySpan<FlowSample> recentFlows, int sampleSize, ReadOnlySpan<ulong> queueServingPorts,
+        long holdDownTicks = 0, int moveBudget = int.MaxValue, BalanceTopology? topology = null)
     {
         if ((uint)sourcePort >= (uint)portLoads.Length)
         {
@@ -30,6 +35,9 @@ public readonly ref struct MigrationContext
         PortLoads = portLoads;
         RecentFlows = recentFlows;
         QueueServingPorts = queueServingPorts;
+        HoldDownTicks = holdDownTicks;
+        MoveBudget = Math.Max(0, moveBudget);
+        Topology = topology;
     }
 
     /// <summary>The deciding port, which owns every flow in <see cref="RecentFlows"/>.</summary>
@@ -47,4 +55,16 @@ public readonly ref struct MigrationContext
     /// <summary>How many recent events the counts of <see cref="RecentFlows"/> are out of: a flow's share of the
     /// source's load is about its count divided by this.</summary>
     public int SampleSize { get; }
+
+    /// <summary>A flow whose <see cref="FlowSample.SinceMove"/> is below this must not move (no flapping).</summary>
+    public long HoldDownTicks { get; }
+
+    /// <summary>How many more flows may move in this migration interval, device-wide; policies write at most this many moves.</summary>
+    public int MoveBudget { get; }
+
+    /// <summary>Domains and nodes of the ports, or <c>null</c> when the device declares none (one domain, one node).</summary>
+    public BalanceTopology? Topology { get; }
+
+    /// <summary>Whether <paramref name="flow"/> may move now (it did not move within the hold-down time).</summary>
+    public bool MayMove(in FlowSample flow) => flow.SinceMove >= HoldDownTicks;
 }

@@ -16,6 +16,8 @@ public sealed class OrderAndAtomicityStressTests
         {
             MigrationPolicy = PipelineHarness.Chaos(),
             MigrationIntervalMicroseconds = 20,
+            MigrationHoldDownMicroseconds = 0,
+            MaxMovesPerInterval = 1024,
             OperationsPerBackgroundTask = 16,
             MaxInflight = 1024,
         });
@@ -67,6 +69,8 @@ public sealed class OrderAndAtomicityStressTests
         {
             MigrationPolicy = PipelineHarness.Chaos(),
             MigrationIntervalMicroseconds = 20,
+            MigrationHoldDownMicroseconds = 0,
+            MaxMovesPerInterval = 1024,
             OperationsPerBackgroundTask = 16,
             MaxInflight = 2048,
         });

@@ -58,6 +58,9 @@ internal sealed class PipelineHarness
             MigrationIntervalMicroseconds = config.MigrationIntervalMicroseconds,
             MigrationEnabled = config.MigrationEnabled,
             MigrationPolicy = config.MigrationPolicy,
+            MigrationHoldDownMicroseconds = config.MigrationHoldDownMicroseconds,
+            MaxMovesPerInterval = config.MaxMovesPerInterval,
+            LoadHalfLifeMicroseconds = config.LoadHalfLifeMicroseconds,
         });
         for (int w = 0; w < workers; w++)
         {
