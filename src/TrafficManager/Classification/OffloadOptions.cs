@@ -1,0 +1,22 @@
+using System;
+
+namespace Qos.TrafficManager.Classification;
+
+/// <summary>The offload table: its size, the pending set's size, and rate-based rebalancing.</summary>
+public sealed class OffloadOptions
+{
+    /// <summary>Flows the table holds (a power of two, 0 turns the table off). 4096 by default.</summary>
+    public int Entries { get; set; } = 4096;
+
+    /// <summary>New flows remembered while the table is full (0: four times <see cref="Entries"/>).</summary>
+    public int Pending { get; set; }
+
+    /// <summary>Whether pending flows replace slower offloaded flows every <see cref="Interval"/>.</summary>
+    public bool Rebalance { get; set; }
+
+    /// <summary>The rate-measurement and rebalancing interval (3 s by default).</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Swaps at most per interval (64 by default).</summary>
+    public int MaxSwaps { get; set; } = 64;
+}

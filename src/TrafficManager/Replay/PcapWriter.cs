@@ -1,0 +1,119 @@
+using System;
+using System.Buffers.Binary;
+using System.IO;
+using System.IO.Pipelines;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace Qos.TrafficManager.Replay;
+
+/// <summary>
+/// Streams frames into a classic pcap file through a <see cref="PipeWriter"/>: nanosecond timestamps and the
+/// machine's byte order by default (microsecond and either byte order on request), Ethernet link type. Records are
+/// buffered and flushed every 64 KiB and at <see cref="DisposeAsync"/>.
+/// </summary>
+public sealed class PcapWriter : IAsyncDisposable
+{
+    private const int FlushThreshold = 1 << 16;
+
+    private readonly PipeWriter _pipe;
+    private readonly PcapFormat _format;
+    private readonly int _snapLength;
+    private long _unflushed;
+
+    private PcapWriter(PipeWriter pipe, PcapFormat format, int snapLength)
+    {
+        _pipe = pipe;
+        _format = format;
+        _snapLength = snapLength;
+    }
+
+    /// <summary>Creates a writer over <paramref name="stream"/> and writes the global header.</summary>
+    /// <param name="stream">Where the file goes.</param>
+    /// <param name="format">Resolution and byte order; null for nanosecond in the machine's order.</param>
+    /// <param name="snapLength">Longest record kept; longer frames are cut (their original length is kept).</param>
+    public static PcapWriter Create(Stream stream, PcapFormat? format = null, int snapLength = 65535) =>
+        Create(PipeWriter.Create(stream), format, snapLength);
+
+    /// <summary>Creates a writer over <paramref name="pipe"/> and writes the global header.</summary>
+    /// <param name="pipe">Where the file goes.</param>
+    /// <param name="format">Resolution and byte order; null for nanosecond in the machine's order.</param>
+    /// <param name="snapLength">Longest record kept; longer frames are cut (their original length is kept).</param>
+    public static PcapWriter Create(PipeWriter pipe, PcapFormat? format = null, int snapLength = 65535)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(snapLength);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(snapLength, PcapFormat.MaxRecordLength);
+        var writer = new PcapWriter(pipe, format ?? new PcapFormat(true, !BitConverter.IsLittleEndian), snapLength);
+        var h = pipe.GetSpan(PcapFormat.GlobalHeaderLength).Slice(0, PcapFormat.GlobalHeaderLength);
+        h.Clear();
+        writer.Write32(h, writer._format.Nanosecond ? PcapFormat.NanosecondMagic : PcapFormat.MicrosecondMagic);
+        writer.Write16(h.Slice(4), 2);
+        writer.Write16(h.Slice(6), 4);
+        writer.Write32(h.Slice(16), (uint)snapLength);
+        writer.Write32(h.Slice(20), PcapFormat.Ethernet);
+        pipe.Advance(PcapFormat.GlobalHeaderLength);
+        writer._unflushed = PcapFormat.GlobalHeaderLength;
+        return writer;
+    }
+
+    /// <summary>Appends one frame; flushes when 64 KiB are buffered.</summary>
+    /// <param name="timestampNanoseconds">Time in nanoseconds since the Unix epoch (not negative).</param>
+    /// <param name="frame">The frame's bytes.</param>
+    /// <param name="cancellationToken">Cancels a flush.</param>
+    public ValueTask WriteAsync(long timestampNanoseconds, ReadOnlySpan<byte> frame, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(timestampNanoseconds);
+        int captured = Math.Min(frame.Length, _snapLength);
+        int length = PcapFormat.RecordHeaderLength + captured;
+        var span = _pipe.GetSpan(length);
+        long seconds = timestampNanoseconds / 1_000_000_000;
+        long fraction = timestampNanoseconds % 1_000_000_000;
+        Write32(span, (uint)seconds);
+        Write32(span.Slice(4), (uint)(_format.Nanosecond ? fraction : fraction / 1000));
+        Write32(span.Slice(8), (uint)captured);
+        Write32(span.Slice(12), (uint)frame.Length);
+        frame.Slice(0, captured).CopyTo(span.Slice(PcapFormat.RecordHeaderLength));
+        _pipe.Advance(length);
+        _unflushed += length;
+        return _unflushed >= FlushThreshold ? FlushAsync(cancellationToken) : ValueTask.CompletedTask;
+    }
+
+    /// <summary>Writes the buffered records through.</summary>
+    /// <param name="cancellationToken">Cancels the flush.</param>
+    public async ValueTask FlushAsync(CancellationToken cancellationToken = default)
+    {
+        _unflushed = 0;
+        await _pipe.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await FlushAsync().ConfigureAwait(false);
+        await _pipe.CompleteAsync().ConfigureAwait(false);
+    }
+
+    private void Write32(Span<byte> span, uint value)
+    {
+        if (_format.BigEndian)
+        {
+            BinaryPrimitives.WriteUInt32BigEndian(span, value);
+        }
+        else
+        {
+            BinaryPrimitives.WriteUInt32LittleEndian(span, value);
+        }
+    }
+
+    private void Write16(Span<byte> span, ushort value)
+    {
+        if (_format.BigEndian)
+        {
+            BinaryPrimitives.WriteUInt16BigEndian(span, value);
+        }
+        else
+        {
+            BinaryPrimitives.WriteUInt16LittleEndian(span, value);
+        }
+    }
+}
