@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using Qos.Shaping.TrafficClasses;
@@ -79,6 +80,8 @@ public sealed unsafe partial class PortScheduler
                     {
                         _bitmap.Release(grinder.Pipe);
                         grinder.Pipe = -1;
+                        grinder.Subport = null;
+                        grinder.Profile = null;
                         grinder.State = GrinderState.Free;
                         _busyGrinders--;
                     }
@@ -117,6 +120,9 @@ public sealed unsafe partial class PortScheduler
         }
 
         grinder.ClassCursor = 0;
+        grinder.Subport = sub;
+        grinder.Profile = profile;
+        grinder.SlotBase = sub.FirstSlot + ((long)(globalPipe - sub.FirstPipe) * sub.SlotsPerPipe);
         grinder.State = GrinderState.Sending;
     }
 
@@ -126,8 +132,9 @@ public sealed unsafe partial class PortScheduler
     {
         int globalPipe = grinder.Pipe;
         ref PipeState pipe = ref _pipes[globalPipe];
-        var sub = _subports[pipe.Subport];
-        var profile = _pipeProfiles[pipe.Profile];
+        var sub = grinder.Subport!;
+        var profile = grinder.Profile!;
+        Debug.Assert(ReferenceEquals(sub, _subports[pipe.Subport]) && ReferenceEquals(profile, _pipeProfiles[pipe.Profile]), "the grinder's cache matches the pipe");
         int active = _bitmap.Queues(globalPipe);
         while (true)
         {
@@ -147,7 +154,7 @@ public sealed unsafe partial class PortScheduler
             }
 
             ref QueuePositions positions = ref _positions[globalPipe];
-            ref Packet packet = ref _slots[SlotIndex(sub, globalPipe, q, positions.Head[q])];
+            ref Packet packet = ref _slots[grinder.SlotBase + sub.QueueOffset[q] + (positions.Head[q] & sub.QueueMask[q])];
             long cost = packet.Length + _frameOverhead;
             if (!sub.Bucket.Covers(sub.Profile.Bucket, cost) || !pipe.Bucket.Covers(profile.Bucket, cost))
             {
@@ -183,7 +190,7 @@ public sealed unsafe partial class PortScheduler
                 active = _bitmap.MarkEmpty(globalPipe, q);
             }
 
-            if (sub.Congestion[q] != CongestionControl.None)
+            if (sub.HasCongestionControl && sub.Congestion[q] != CongestionControl.None)
             {
                 OnCongestionDequeue(sub.Congestion[q], (globalPipe << 4) | q, packet.Length, emptied);
             }

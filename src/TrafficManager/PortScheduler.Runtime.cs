@@ -30,6 +30,15 @@ public sealed unsafe partial class PortScheduler
         state.Wrr = default;
         state.OversubscriptionPeriod = sub.Period - 1;
         state.Profile = profile;
+
+        // Why: a grinder serving this pipe caches its profile; credits are now scaled for the new one.
+        for (int g = 0; g < GrinderCount; g++)
+        {
+            if (_grinders[g].Pipe == sub.FirstPipe + pipe && _grinders[g].Profile is not null)
+            {
+                _grinders[g].Profile = to;
+            }
+        }
     }
 
     /// <summary>The pipe profile a pipe uses now.</summary>

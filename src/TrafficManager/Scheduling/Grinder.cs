@@ -17,4 +17,13 @@ internal struct Grinder
     /// that failed its cap is not retried.
     /// </summary>
     public int ClassCursor;
+
+    /// <summary>The pipe's subport, cached at load so a step needs no lookup.</summary>
+    public Subport? Subport;
+
+    /// <summary>The pipe's profile, cached at load; a profile change while in service updates it.</summary>
+    public PipeProfile? Profile;
+
+    /// <summary>Index of the pipe's first queue slot.</summary>
+    public long SlotBase;
 }
