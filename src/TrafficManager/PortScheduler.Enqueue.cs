@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using Qos.Shaping.Congestion;
@@ -21,19 +22,39 @@ public sealed unsafe partial class PortScheduler
     /// </remarks>
     /// <returns>The number of packets accepted; the others were dropped and counted.</returns>
     /// <exception cref="ArgumentException">A descriptor names a subport, pipe or class that does not exist or is off, or its length is 0 or above the MTU.</exception>
-    public int Enqueue(ReadOnlySpan<Packet> packets)
+    public int Enqueue(ReadOnlySpan<Packet> packets) => Enqueue(packets, Span<Packet>.Empty);
+
+    /// <summary>
+    /// As <see cref="Enqueue(ReadOnlySpan{Packet})"/>, and hands the dropped descriptors back, in burst order, so that
+    /// the application can release what their handles refer to.
+    /// </summary>
+    /// <param name="packets">The burst.</param>
+    /// <param name="dropped">
+    /// Receives the dropped descriptors: <c>packets.Length</c> minus the return value of them, from index 0. It must be
+    /// at least as long as <paramref name="packets"/>, or empty to not collect them.
+    /// </param>
+    /// <returns>The number of packets accepted.</returns>
+    /// <exception cref="ArgumentException">A descriptor is invalid (as for the other overload), or <paramref name="dropped"/> is too short.</exception>
+    public int Enqueue(ReadOnlySpan<Packet> packets, Span<Packet> dropped)
     {
         AssertOwner();
-        int accepted = 0;
-        for (int start = 0; start < packets.Length; start += EnqueueBurst)
+        if (!dropped.IsEmpty && dropped.Length < packets.Length)
         {
-            accepted += EnqueueChunk(packets.Slice(start, Math.Min(EnqueueBurst, packets.Length - start)), start);
+            ThrowDroppedTooShort(dropped.Length, packets.Length);
         }
 
+        int accepted = 0;
+        int droppedCount = 0;
+        for (int start = 0; start < packets.Length; start += EnqueueBurst)
+        {
+            accepted += EnqueueChunk(packets.Slice(start, Math.Min(EnqueueBurst, packets.Length - start)), start, dropped, ref droppedCount);
+        }
+
+        Debug.Assert(dropped.IsEmpty || droppedCount == packets.Length - accepted, "every drop is handed back");
         return accepted;
     }
 
-    private int EnqueueChunk(ReadOnlySpan<Packet> packets, int offset)
+    private int EnqueueChunk(ReadOnlySpan<Packet> packets, int offset, Span<Packet> dropped, ref int droppedCount)
     {
         Span<int> queues = stackalloc int[EnqueueBurst];
         Span<long> slots = stackalloc long[EnqueueBurst];
@@ -101,6 +122,11 @@ public sealed unsafe partial class PortScheduler
             if (slots[i] < 0)
             {
                 CountDrop(_subports[packets[i].Subport], queues[i], packets[i], DroppedReason(slots[i]));
+                if (!dropped.IsEmpty)
+                {
+                    dropped[droppedCount++] = packets[i];
+                }
+
                 continue;
             }
 
@@ -149,6 +175,10 @@ public sealed unsafe partial class PortScheduler
         sub.CountersOf(packet.TrafficClass).Drop(reason, packet.Length);
         _drops[queue].Drop(reason, packet.Length);
     }
+
+    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowDroppedTooShort(int length, int needed) =>
+        throw new ArgumentException($"dropped has {length} entries, fewer than the {needed} packets of the burst");
 
     [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
     private static void ThrowInvalidPacket(int index, in Packet packet, string rule) =>

@@ -18,7 +18,7 @@ namespace Qos.TrafficManager;
 /// per pipe (classes 0..11 one queue each in strict priority, class 12 four best-effort queues by WRR).
 /// </summary>
 /// <remarks>
-/// <para>One thread owns a port scheduler: it calls <see cref="Enqueue"/> and <see cref="Dequeue"/> (asserted in
+/// <para>One thread owns a port scheduler: it calls <see cref="Enqueue(ReadOnlySpan{Packet})"/> and <see cref="Dequeue"/> (asserted in
 /// debug builds). Scale out with more ports, one thread each.</para>
 /// <para>Time is the port's line time in bytes, read from the injected <see cref="IByteClock"/>. The scheduler
 /// keeps the port time: when the line is free again. Each packet sent moves it by <c>length + frame overhead</c>;

@@ -6,6 +6,7 @@ using System.Linq;
 using Qos.Perf.Cli;
 using Qos.Shaping.Clock;
 using Qos.TrafficManager;
+using Qos.TrafficManager.Classification;
 using Qos.TrafficManager.Configuration;
 using Qos.TrafficManager.Profiles;
 
@@ -27,9 +28,16 @@ public static class ValidateCommand
     public static int Run(string path, TextWriter output, TextWriter errors)
     {
         PortConfig config;
+        ClassifierOptions? classifier;
         try
         {
-            config = ProfileLoader.Load(path);
+            var options = ProfileLoader.LoadOptions(path);
+            config = options.ToPortConfig();
+            classifier = options.Classifier;
+            if (classifier is not null)
+            {
+                Classifier.Create(classifier, config);
+            }
         }
         catch (ProfileException e)
         {
@@ -50,6 +58,11 @@ public static class ValidateCommand
         }
 
         Summarize(path, config, memory, output);
+        if (classifier is not null)
+        {
+            SummarizeClassifier(classifier, output);
+        }
+
         return 0;
     }
 
@@ -87,6 +100,15 @@ public static class ValidateCommand
 
         o.WriteLine($"pipes: {totalPipes}, queues: {totalPipes * 16}");
         o.WriteLine(string.Create(c, $"memory: {memory / 1048576.0:0.#} MiB of queues and pipe state"));
+    }
+
+    private static void SummarizeClassifier(ClassifierOptions c, TextWriter o)
+    {
+        static string Field(FieldMappingOptions? m) => string.IsNullOrEmpty(m?.Field) ? "default" : m.Field;
+        o.WriteLine($"classifier: {c.Rules.Count} rule(s); subport from {Field(c.Subport)}, pipe from {Field(c.Pipe)}, class from {Field(c.TrafficClass)}, queue from {Field(c.Queue)}, colour from {Field(c.Color)}");
+        o.WriteLine(c.Offload.Entries == 0
+            ? "  offload table: off"
+            : string.Create(CultureInfo.InvariantCulture, $"  offload table: {c.Offload.Entries} entries, rebalancing {(c.Offload.Rebalance ? "on" : "off")} every {c.Offload.Interval.TotalSeconds:0.###} s"));
     }
 
     private static string Rate(long bytesPerSecond)

@@ -14,7 +14,10 @@ namespace Qos.TrafficManager.Classification;
 /// <see cref="ClassifierOptions"/>. Whatever the input, the only exception is a <see cref="ProfileException"/>
 /// (<c>classifier.tc.map.46: ... (line 4, col 30)</c>); values are checked by <see cref="Classifier.Create"/>.
 /// </summary>
-/// <remarks>Why a file of its own: the profile loader refuses unknown root keys, and this keeps it untouched.</remarks>
+/// <remarks>
+/// The section can stand in a file of its own or inside a profile (the profile loader reads it into
+/// <see cref="TrafficManagerOptions.Classifier"/>); other root keys are left to the profile loader.
+/// </remarks>
 public static class ClassifierLoader
 {
     private static readonly string[] _sectionKeys = ["subport", "pipe", "tc", "queue", "color", "rules", "default", "offload"];
@@ -78,6 +81,14 @@ public static class ClassifierLoader
             throw new ProfileException("classifier", null, $"internal error while reading: {e.GetType().Name}: {e.Message}", 0, 0);
         }
 
+        return options;
+    }
+
+    /// <summary>Reads a <c>classifier:</c> mapping found inside a profile.</summary>
+    internal static ClassifierOptions ReadSection(YamlNode section)
+    {
+        var options = new ClassifierOptions();
+        ReadSection(section, options);
         return options;
     }
 

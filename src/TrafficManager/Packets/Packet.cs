@@ -38,7 +38,7 @@ public readonly struct Packet
         _reserved = 0;
     }
 
-    /// <summary>Creates a descriptor. Arguments are checked by <see cref="PortScheduler.Enqueue"/>, not here.</summary>
+    /// <summary>Creates a descriptor. Arguments are checked by <see cref="PortScheduler.Enqueue(System.ReadOnlySpan{Packet})"/>, not here.</summary>
     /// <param name="handle">The application's reference to the packet (buffer index, pointer, ...).</param>
     /// <param name="length">Frame length in bytes, without the frame overhead.</param>
     /// <param name="subport">Subport index (0..4095).</param>

@@ -15,7 +15,7 @@ namespace Qos.TrafficManager.Profiles;
 /// </summary>
 internal sealed class ProfileYamlReader
 {
-    private static readonly string[] _rootKeys = ["port", "subport_profiles", "pipe_profiles", "subports"];
+    private static readonly string[] _rootKeys = ["port", "subport_profiles", "pipe_profiles", "subports", "classifier"];
     private static readonly string[] _portKeys = ["rate", "mtu", "frame_overhead"];
     private static readonly string[] _subportProfileKeys = ["rate", "bucket", "tc_rates", "tc_period"];
     private static readonly string[] _pipeProfileKeys = ["rate", "bucket", "tc_rates", "tc_period", "be_weight", "wrr_weights"];
@@ -90,6 +90,9 @@ internal sealed class ProfileYamlReader
                         ReadSubportProfile(node, at, profile);
                     }
 
+                    break;
+                case "classifier":
+                    options.Classifier = Classification.ClassifierLoader.ReadSection(value);
                     break;
                 case "pipe_profiles":
                     foreach (var (name, node, at) in Entries(value, path, "a mapping of profile names to pipe profiles", null))

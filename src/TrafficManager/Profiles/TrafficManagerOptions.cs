@@ -23,6 +23,12 @@ public sealed class TrafficManagerOptions
     /// <summary>The subports, numbered in list order (YAML <c>subports</c>).</summary>
     public List<SubportOptions> Subports { get; } = new();
 
+    /// <summary>
+    /// How frames map to paths (YAML <c>classifier</c>), when the profile has that section; compile it with
+    /// <see cref="Classification.Classifier.Create"/> against the port from <see cref="ToPortConfig"/>.
+    /// </summary>
+    public Classification.ClassifierOptions? Classifier { get; set; }
+
     /// <summary>Where each YAML path was found, when the options came from YAML.</summary>
     internal ProfileSourceMap? Source { get; set; }
 

@@ -29,6 +29,9 @@ public sealed class PcapReader : IAsyncDisposable
     /// <summary>The file's variant, known once <see cref="OpenAsync(Stream, CancellationToken)"/> returned.</summary>
     public PcapFormat Format { get; private set; }
 
+    /// <summary>Byte offset of the header of the record <see cref="ReadAsync"/> returned last.</summary>
+    public long RecordOffset { get; private set; }
+
     /// <summary>The snapshot length the file declares.</summary>
     public long SnapLength => _snapLength;
 
@@ -56,6 +59,7 @@ public sealed class PcapReader : IAsyncDisposable
     public async ValueTask<PcapRecord?> ReadAsync(CancellationToken cancellationToken = default)
     {
         long at = _offset;
+        RecordOffset = at;
         var header = await FillAsync(PcapFormat.RecordHeaderLength, allowEnd: true, cancellationToken).ConfigureAwait(false);
         if (header.IsEmpty)
         {

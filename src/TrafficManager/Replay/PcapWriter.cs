@@ -60,9 +60,18 @@ public sealed class PcapWriter : IAsyncDisposable
     /// <param name="timestampNanoseconds">Time in nanoseconds since the Unix epoch (not negative).</param>
     /// <param name="frame">The frame's bytes.</param>
     /// <param name="cancellationToken">Cancels a flush.</param>
-    public ValueTask WriteAsync(long timestampNanoseconds, ReadOnlySpan<byte> frame, CancellationToken cancellationToken = default)
+    public ValueTask WriteAsync(long timestampNanoseconds, ReadOnlySpan<byte> frame, CancellationToken cancellationToken = default) =>
+        WriteAsync(timestampNanoseconds, frame, frame.Length, cancellationToken);
+
+    /// <summary>Appends one frame of which only the first bytes were captured; flushes when 64 KiB are buffered.</summary>
+    /// <param name="timestampNanoseconds">Time in nanoseconds since the Unix epoch (not negative).</param>
+    /// <param name="frame">The captured bytes.</param>
+    /// <param name="originalLength">The frame's length on the wire, at least <c>frame.Length</c>.</param>
+    /// <param name="cancellationToken">Cancels a flush.</param>
+    public ValueTask WriteAsync(long timestampNanoseconds, ReadOnlySpan<byte> frame, int originalLength, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(timestampNanoseconds);
+        ArgumentOutOfRangeException.ThrowIfLessThan(originalLength, frame.Length);
         int captured = Math.Min(frame.Length, _snapLength);
         int length = PcapFormat.RecordHeaderLength + captured;
         var span = _pipe.GetSpan(length);
@@ -71,7 +80,7 @@ public sealed class PcapWriter : IAsyncDisposable
         Write32(span, (uint)seconds);
         Write32(span.Slice(4), (uint)(_format.Nanosecond ? fraction : fraction / 1000));
         Write32(span.Slice(8), (uint)captured);
-        Write32(span.Slice(12), (uint)frame.Length);
+        Write32(span.Slice(12), (uint)originalLength);
         frame.Slice(0, captured).CopyTo(span.Slice(PcapFormat.RecordHeaderLength));
         _pipe.Advance(length);
         _unflushed += length;

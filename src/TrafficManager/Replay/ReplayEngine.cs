@@ -1,6 +1,7 @@
 using System;
 using System.Diagnostics;
 using System.IO;
+using System.Threading.Tasks;
 using Qos.Shaping.Clock;
 using Qos.Shaping.TrafficClasses;
 using Qos.TrafficManager.Configuration;
@@ -10,7 +11,7 @@ using Qos.TrafficManager.Stats;
 namespace Qos.TrafficManager.Replay;
 
 /// <summary>
-/// Replays a trace through a <see cref="PortScheduler"/> on a virtual line.
+/// Replays arrivals (a CSV trace or a classified capture) through a <see cref="PortScheduler"/> on a virtual line.
 /// </summary>
 /// <remarks>
 /// <para>Time is the port's line time in bytes, from 0. An arrival at <c>t</c> ns enters at byte
@@ -30,67 +31,89 @@ internal sealed class ReplayEngine
     private const int Burst = 64;
 
     private readonly PortConfig _config;
-    private readonly int[] _pipesPerSubport;
     private readonly long[] _offeredPackets;
     private readonly long[] _offeredBytes;
     private readonly Packet[] _batch = new Packet[Burst];
+    private readonly Packet[] _dropped = new Packet[Burst];
 
     private ReplayEngine(PortConfig config)
     {
         _config = config;
-        _pipesPerSubport = new int[config.Subports.Count];
-        for (int s = 0; s < _pipesPerSubport.Length; s++)
-        {
-            foreach (var group in config.Subports[s].Pipes)
-            {
-                _pipesPerSubport[s] += group.Count;
-            }
-        }
-
         _offeredPackets = new long[config.Subports.Count * TrafficClass.Count];
         _offeredBytes = new long[_offeredPackets.Length];
     }
 
+    /// <summary>Replays a CSV trace; the trace source and sink never wait, so this completes synchronously.</summary>
     public static ReplaySummary Run(PortConfig profile, Stream trace, Stream departures, ReplayOptions options)
     {
-        // Why a copy: the replay's line pulls one packet at a time, whatever lead the profile gives a real port.
-        var config = profile with { TxLead = 1 };
-        return new ReplayEngine(config).Run(new TraceReader(trace), new TraceWriter(departures), options);
+        var config = LineConfig(profile);
+        var run = RunAsync(config, new TraceSource(new TraceReader(trace), config), new TraceSink(new TraceWriter(departures)), options);
+        Debug.Assert(run.IsCompleted, "a CSV replay does not wait");
+        return run.GetAwaiter().GetResult();
     }
 
-    private ReplaySummary Run(TraceReader reader, TraceWriter writer, ReplayOptions options)
+    /// <summary>Replays <paramref name="source"/> into <paramref name="sink"/> under <paramref name="config"/> (see <see cref="LineConfig"/>).</summary>
+    public static ValueTask<ReplaySummary> RunAsync(PortConfig config, ReplaySource source, ReplaySink sink, ReplayOptions options) =>
+        new ReplayEngine(config).RunAsync(source, sink, options);
+
+    /// <summary>The profile as the replay's line runs it: a transmit lead of one byte, since the line pulls one packet at a time whatever lead the profile gives a real port.</summary>
+    public static PortConfig LineConfig(PortConfig profile) => profile with { TxLead = 1 };
+
+    /// <summary>Pipes in each subport of <paramref name="config"/>.</summary>
+    public static int[] PipesPerSubport(PortConfig config)
+    {
+        var pipes = new int[config.Subports.Count];
+        for (int s = 0; s < pipes.Length; s++)
+        {
+            foreach (var group in config.Subports[s].Pipes)
+            {
+                pipes[s] += group.Count;
+            }
+        }
+
+        return pipes;
+    }
+
+    /// <summary>An arrival time in line bytes, rounded up; false when it is too far out to represent.</summary>
+    public static bool TryArrivalBytes(long nanoseconds, long rate, out long bytes)
+    {
+        var b = (((Int128)nanoseconds * rate) + 999_999_999) / 1_000_000_000;
+        bytes = b <= long.MaxValue / 2 ? (long)b : 0;
+        return b <= long.MaxValue / 2;
+    }
+
+    private async ValueTask<ReplaySummary> RunAsync(ReplaySource source, ReplaySink sink, ReplayOptions options)
     {
         long rate = _config.Rate;
         int overhead = _config.FrameOverhead;
         long idleStep = Math.Max(1, LineTime.FromNanoseconds(options.IdleStepNanoseconds, rate));
         var clock = new VirtualByteClock(rate);
         using var scheduler = new PortScheduler(_config, clock);
-        Span<Packet> one = stackalloc Packet[1];
+        var one = new Packet[1];
 
-        bool pending = Next(reader, out var record, out long arrival);
+        var (pending, packet, arrival) = await source.NextAsync().ConfigureAwait(false);
         while (true)
         {
             long now = clock.Now();
             int batched = 0;
             while (pending && arrival <= now)
             {
-                _batch[batched++] = Packet.Create((ulong)reader.LineNumber, (int)record.Length, (int)record.Subport, (int)record.Pipe,
-                    (int)record.TrafficClass, (int)record.Queue, record.Color);
-                int offered = ((int)record.Subport * TrafficClass.Count) + (int)record.TrafficClass;
+                _batch[batched++] = packet;
+                int offered = (packet.Subport * TrafficClass.Count) + packet.TrafficClass;
                 _offeredPackets[offered]++;
-                _offeredBytes[offered] += record.Length;
+                _offeredBytes[offered] += packet.Length;
                 if (batched == Burst)
                 {
-                    scheduler.Enqueue(_batch);
+                    Enqueue(scheduler, sink, batched);
                     batched = 0;
                 }
 
-                pending = Next(reader, out record, out arrival);
+                (pending, packet, arrival) = await source.NextAsync().ConfigureAwait(false);
             }
 
             if (batched > 0)
             {
-                scheduler.Enqueue(_batch.AsSpan(0, batched));
+                Enqueue(scheduler, sink, batched);
             }
 
             long next;
@@ -100,7 +123,7 @@ internal sealed class ReplayEngine
                 {
                     var p = one[0];
                     long depart = scheduler.PortTime - p.Length - overhead;
-                    writer.Write(LineTime.ToNanoseconds(depart, rate), p.Length, p.Subport, p.Pipe, p.TrafficClass, p.BestEffortQueue);
+                    await sink.DepartAsync(LineTime.ToNanoseconds(depart, rate), p).ConfigureAwait(false);
                     continue;
                 }
 
@@ -126,64 +149,18 @@ internal sealed class ReplayEngine
             clock.Set(next);
         }
 
-        writer.Flush();
+        await sink.CompleteAsync().ConfigureAwait(false);
         long end = Math.Max(clock.Now(), scheduler.PortTime);
         return Summarize(scheduler, LineTime.ToNanoseconds(end, rate));
     }
 
-    /// <summary>Reads the next row, checks it against the hierarchy and converts its time to line bytes (rounded up).</summary>
-    private bool Next(TraceReader reader, out TraceRecord record, out long arrival)
+    private void Enqueue(PortScheduler scheduler, ReplaySink sink, int count)
     {
-        arrival = 0;
-        if (!reader.Read(out record))
+        int accepted = scheduler.Enqueue(_batch.AsSpan(0, count), _dropped);
+        if (accepted < count)
         {
-            return false;
+            sink.Dropped(_dropped.AsSpan(0, count - accepted));
         }
-
-        long line = reader.LineNumber;
-        if (record.Subport >= _config.Subports.Count)
-        {
-            throw new TraceException(line, $"subport {record.Subport} is outside the hierarchy: the profile has {_config.Subports.Count} subport(s)");
-        }
-
-        int subport = (int)record.Subport;
-        if (record.Pipe >= _pipesPerSubport[subport])
-        {
-            throw new TraceException(line, $"pipe {record.Pipe} is outside the hierarchy: subport {subport} has {_pipesPerSubport[subport]} pipes");
-        }
-
-        if (record.TrafficClass >= TrafficClass.Count)
-        {
-            throw new TraceException(line, $"tc {record.TrafficClass} is outside the hierarchy: classes are 0..{TrafficClass.Count - 1}");
-        }
-
-        int tc = (int)record.TrafficClass;
-        long queues = tc == TrafficClass.BestEffort ? TrafficClass.BestEffortQueues : 1;
-        if (record.Queue >= queues)
-        {
-            throw new TraceException(line, tc == TrafficClass.BestEffort
-                ? $"queue {record.Queue} is outside the hierarchy: class 12 has queues 0..3"
-                : $"queue {record.Queue} is outside the hierarchy: class {tc} has one queue, 0");
-        }
-
-        if (_config.Subports[subport].QueueSizes[tc] == 0)
-        {
-            throw new TraceException(line, $"tc {tc} is turned off in subport {subport} (queue size 0)");
-        }
-
-        if (record.Length < 1 || record.Length > _config.Mtu)
-        {
-            throw new TraceException(line, $"length {record.Length} must be 1..{_config.Mtu} (the MTU, without frame overhead)");
-        }
-
-        var bytes = (((Int128)record.TimeNanoseconds * _config.Rate) + 999_999_999) / 1_000_000_000;
-        if (bytes > long.MaxValue / 2)
-        {
-            throw new TraceException(line, $"time_ns {record.TimeNanoseconds} is too far out for a port of {_config.Rate} B/s");
-        }
-
-        arrival = (long)bytes;
-        return true;
     }
 
     private ReplaySummary Summarize(PortScheduler scheduler, long durationNanoseconds)

@@ -54,6 +54,27 @@ public sealed class QueueingConformanceTests
     }
 
     [Test]
+    public void The_dropped_descriptors_are_handed_back_in_burst_order_so_their_handles_can_be_freed()
+    {
+        using var line = new Line(Port(Port, Subport(Port), [Pipe(Port)], [new PipeGroup(2, 0)], queueSize: 4));
+        // Queue (1, 12, 0) takes 4 of its 6; queue (0, 3) takes all 3; handles 100.. in burst order.
+        var burst = Enumerable.Range(0, 9)
+            .Select(i => i % 3 == 2 ? Packet.Create((ulong)(100 + i), 64, 0, 0, 3) : Packet.Create((ulong)(100 + i), 64 + i, 0, 1, 12, 0))
+            .ToArray();
+        var dropped = new Packet[burst.Length];
+
+        int accepted = line.Scheduler.Enqueue(burst, dropped);
+
+        Assert.That(accepted, Is.EqualTo(7));
+        Assert.That(dropped.Take(2).Select(p => p.Handle), Is.EqualTo(new ulong[] { 106, 107 }), "the last two of the full queue, in order");
+        Assert.That(dropped[1], Is.EqualTo(burst[7]), "the whole descriptor comes back");
+        Assert.That(line.Scheduler.ReadQueueStats(0, 1, 12, 0).Dropped.QueueFull.Packets, Is.EqualTo(2), "and the drops are counted as before");
+        Assert.That(() => line.Scheduler.Enqueue(burst, new Packet[8]), Throws.ArgumentException.With.Message.Contain("fewer than the 9 packets"));
+        line.Run(Seconds(0.001, Port));
+        Assert.That((line.Sent, line.Scheduler.QueuedPackets), Is.EqualTo((7L, 0L)), "conservation: 9 offered = 7 sent + 2 handed back");
+    }
+
+    [Test]
     public void A_burst_with_an_invalid_descriptor_is_refused_whole_and_names_it()
     {
         using var line = new Line(Port(Port, Subport(Port), [Pipe(Port)], [new PipeGroup(4, 0)]));
