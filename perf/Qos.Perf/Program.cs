@@ -10,11 +10,12 @@ public static class Program
     private static readonly Dictionary<string, (string Summary, Func<Arguments, int> Run)> _commands = new(StringComparer.Ordinal)
     {
         ["help"] = ("show this help", _ => Help()),
-        ["linerate"] = ("the port scheduler at line rate on one core with a NIC model (--profile --seconds --frames --load --mix --plot --json)", LineRate.LineRateCommand.Run),
+        ["linerate"] = ("the port scheduler at line rate on one core with a NIC model (--profile --seconds --frames --load --mix --pcap --plot --json)", LineRate.LineRateCommand.Run),
         ["sched"] = ("scheduler throughput, the DPDK rte_sched peer workload (--pipes --inflight --seconds --json)", Sched.SchedCommand.Run),
         ["events"] = ("event scheduler throughput, the DPDK event_dsw peer workload (--producers --workers --flows --burst --seconds --skew --json)", Events.EventsCommand.Run),
         ["validate"] = ("check a YAML profile and summarise its hierarchy (PROFILE.yaml)", Profiles.ValidateCommand.Run),
-        ["replay"] = ("replay a CSV trace through a profile in virtual time (--profile --trace --out --json --idle-step-ns)", Replay.ReplayCommand.Run),
+        ["replay"] = ("replay a CSV trace or a pcap through a profile in virtual time (--profile --trace|--pcap --out --json --idle-step-ns)", Replay.ReplayCommand.Run),
+        ["capture"] = ("write a synthetic pcap of IPv4/UDP flows for replay and linerate --pcap (--out --count --frames --flows --pipes --zipf --gbps --seed)", Capture.CaptureCommand.Run),
         ["balance"] = ("flow balancing policies in a deterministic virtual-time simulator (--policy dsw|hierarchical|both --workers --domains --nodes --flows --zipf --load --shift-every --duration --seed --json --plot)", Balance.BalanceCommand.Run),
     };
 

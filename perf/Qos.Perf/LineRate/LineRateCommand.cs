@@ -1,14 +1,18 @@
 using System;
+using System.Globalization;
 using System.IO;
 using Qos.Perf.Cli;
+using Qos.TrafficManager.Classification;
 using Qos.TrafficManager.Configuration;
 using Qos.TrafficManager.Profiles;
+using Qos.TrafficManager.Replay;
 
 namespace Qos.Perf.LineRate;
 
 /// <summary>
 /// <c>linerate</c>: the port scheduler on one core in real time, keeping a NIC model's transmit ring full while a
-/// seeded source offers <c>--load</c> × line rate over the profile's pipes, classes and queues.
+/// seeded source offers <c>--load</c> × line rate over the profile's pipes, classes and queues, or a capture
+/// (<c>--pcap</c>) loops through the profile's classifier at that load.
 /// </summary>
 public static class LineRateCommand
 {
@@ -18,8 +22,9 @@ public static class LineRateCommand
         double seconds = args.Number("seconds", 10, 0.1, 3600);
         double warmup = args.Number("warmup", 1, 0, 600);
         double load = args.Number("load", 1.2, 0.01, 10);
-        string frames = args.Text("frames") ?? "imix";
-        string mix = args.Text("mix") ?? "uniform";
+        string? pcap = args.Text("pcap");
+        string? frames = args.Text("frames");
+        string? mix = args.Text("mix");
         uint seed = (uint)args.Whole("seed", 1, 0, uint.MaxValue);
         int ring = (int)args.Whole("ring", 1024, 64, 1 << 20);
         int wake = (int)args.Whole("wake", ring / 2, 1, ring);
@@ -32,24 +37,61 @@ public static class LineRateCommand
             throw new UsageException($"--ring {ring} must be a power of two");
         }
 
+        if (pcap is not null && (frames is not null || mix is not null))
+        {
+            throw new UsageException("--pcap gives the frames and their paths: leave out --frames and --mix");
+        }
+
         PortConfig loaded;
+        ClassifierOptions? classifierOptions;
         try
         {
-            loaded = ProfileLoader.Load(profile);
+            var options = ProfileLoader.LoadOptions(profile);
+            loaded = options.ToPortConfig();
+            classifierOptions = options.Classifier;
+            if (pcap is not null && classifierOptions is null)
+            {
+                throw new ProfileException("classifier", null, "is missing: --pcap needs the profile's classifier section to map frames to paths", 0, 0);
+            }
         }
         catch (ProfileException e)
         {
             Console.Error.WriteLine($"{profile}: {e.Message}");
             return 1;
         }
-        catch (IOException e)
-        {
-            throw new UsageException($"--profile '{profile}': {e.Message}");
-        }
 
         // Why: the NIC ring bounds how far ahead the scheduler hands out packets; TxLead must not cut in first.
         var config = loaded with { TxLead = (long)ring * (loaded.Mtu + loaded.FrameOverhead) };
-        var run = new LineRateRun(config, FrameMix.Parse(frames, config.Mtu), mix, seed, load, ring, wake);
+        LineRateRun run;
+        Classifier? classifier = null;
+        if (pcap is null)
+        {
+            frames ??= "imix";
+            run = new LineRateRun(config, FrameMix.Parse(frames, config.Mtu), mix ?? "uniform", seed, load, ring, wake);
+        }
+        else
+        {
+            CaptureSource source;
+            try
+            {
+                classifier = Classifier.Create(classifierOptions!, config);
+                source = CaptureSource.LoadAsync(pcap, config, classifier).GetAwaiter().GetResult();
+            }
+            catch (ProfileException e)
+            {
+                Console.Error.WriteLine($"{profile}: {e.Message}");
+                return 1;
+            }
+            catch (Exception e) when (e is PcapException or IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine(e is PcapException ? $"{pcap}: {e.Message}" : e.Message);
+                return 1;
+            }
+
+            frames = string.Create(CultureInfo.InvariantCulture, $"capture {Path.GetFileName(pcap)} ({source.FrameCount} frames, mean {source.MeanLength:F0} B)");
+            run = new LineRateRun(config, source, frames, load, ring, wake);
+        }
+
         bool stop = false;
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {
@@ -67,6 +109,7 @@ public static class LineRateCommand
             run.Dispose();
         }
 
+        run.Report.Classifier = classifier?.ReadStats();
         Console.WriteLine(json ? run.Report.ToJson(profile) : run.Report.ToTable(profile));
         if (plot is not null)
         {

@@ -96,6 +96,9 @@ public sealed class LineRateReport
 
     public long AllocatedBytes { get; private set; }
 
+    /// <summary>The classifier's counters at the end, when a capture was the source.</summary>
+    public Qos.TrafficManager.Classification.ClassifierStats? Classifier { get; set; }
+
     public void Sent(int trafficClass, int length, int overhead, long latencyNs)
     {
         SentPackets++;
@@ -168,6 +171,12 @@ public sealed class LineRateReport
         sb.AppendLine(inv, $"  scheduler CPU headroom (turns with nothing to do): {Headroom * 100:F1}%");
         sb.AppendLine(inv, $"  latency of sent packets (queueing, ns): p50 {Latency.Quantile(0.5)}  p99 {Latency.Quantile(0.99)}  p99.9 {Latency.Quantile(0.999)}");
         sb.AppendLine(inv, $"  allocated in the run loop: {AllocatedBytes} bytes ({(SentPackets == 0 ? 0 : (double)AllocatedBytes / SentPackets):F4} per packet); queued at the end: {_queuedAtEnd}");
+        if (Classifier is { } c)
+        {
+            var o = c.Offload;
+            sb.AppendLine(inv, $"  classifier: {c.Frames} frames, {c.Malformed} malformed, offload hit rate {o.HitRate * 100:F2}% ({o.Offloaded} of {o.Capacity} flows, {o.Pending} pending, {o.Swaps} swaps)");
+        }
+
         sb.AppendLine("  class  achieved Mb/s     limit Mb/s   of limit   dropped: queue-full        red        pie");
         for (int tc = 0; tc < TrafficClass.Count; tc++)
         {
@@ -193,7 +202,14 @@ public sealed class LineRateReport
             sb.Append(inv, $"{(tc > 0 ? "," : "")}{{\"tc\":{tc},\"achieved_mbps\":{_classLineBytes[tc] * 8 / s / 1e6:F4},\"limit_mbps\":{_classLimits[tc] * 8 / 1e6:F4},\"dropped\":{{\"queue_full\":{_drops[tc].QueueFull.Packets},\"red\":{_drops[tc].Red.Packets},\"pie\":{_drops[tc].Pie.Packets}}}}}");
         }
 
-        sb.Append("]}");
+        sb.Append(']');
+        if (Classifier is { } c)
+        {
+            var o = c.Offload;
+            sb.Append(inv, $",\"classifier\":{{\"frames\":{c.Frames},\"malformed\":{c.Malformed},\"slow_path\":{c.SlowPath},\"offload_hit_rate\":{o.HitRate:F6},\"offloaded\":{o.Offloaded},\"pending\":{o.Pending},\"swaps\":{o.Swaps}}}");
+        }
+
+        sb.Append('}');
         return sb.ToString();
     }
 

@@ -16,7 +16,7 @@ public sealed class LineRateRun : IDisposable
     private readonly PortConfig _config;
     private readonly StopwatchByteClock _clock;
     private readonly PortScheduler _scheduler;
-    private readonly TrafficSource _source;
+    private readonly IPacketSource _source;
     private readonly NicModel _nic;
     private readonly double _load;
     private readonly int _wake;
@@ -24,15 +24,20 @@ public sealed class LineRateRun : IDisposable
     private readonly Packet[] _out = new Packet[Burst];
 
     public LineRateRun(PortConfig config, FrameMix frames, string mix, uint seed, double load, int ring, int wake)
+        : this(config, new TrafficSource(config, frames, mix, seed), frames.Name, load, ring, wake)
+    {
+    }
+
+    public LineRateRun(PortConfig config, IPacketSource source, string framesName, double load, int ring, int wake)
     {
         _config = config;
         _clock = new StopwatchByteClock(config.Rate);
         _scheduler = new PortScheduler(config, _clock);
-        _source = new TrafficSource(config, frames, mix, seed);
+        _source = source;
         _nic = new NicModel(ring);
         _load = load;
         _wake = wake;
-        Report = new LineRateReport(config, frames.Name, mix, load, _source.PipeCount);
+        Report = new LineRateReport(config, framesName, source.Mix, load, _source.PipeCount);
     }
 
     public LineRateReport Report { get; }

@@ -12,7 +12,7 @@ namespace Qos.Perf.LineRate;
 /// Generates packets for the port's pipes from a seeded stream: pipes uniformly (<c>uniform</c>) or half of the
 /// packets to the heaviest 1% of pipes (<c>heavy</c>), then a queue uniformly among the pipe's enabled classes' queues.
 /// </summary>
-public sealed class TrafficSource
+public sealed class TrafficSource : IPacketSource
 {
     private readonly int[] _pipeSubport;
     private readonly int[] _pipeIndex;
@@ -68,7 +68,6 @@ public sealed class TrafficSource
 
     public int PipeCount => _pipeIndex.Length;
 
-    /// <summary>A new packet whose handle is its arrival time (bytes of line time), for latency.</summary>
     public Packet Next(long now)
     {
         bool toHeavy = _heavy && (_random.Next() & 1) == 0;
