@@ -11,8 +11,10 @@ namespace Qos.TrafficManager.Classification;
 /// <remarks>
 /// <para>Two open-addressing tables with linear probing, each at most half full (power-of-two slots):
 /// the offloaded flows (at most <c>entries</c>) and the pending flows (at most <c>pending</c>), new flows that
-/// found the offloaded table full and so take the slow path. A hit or a pending packet bumps the flow's
-/// packet count for the current interval; nothing is allocated per packet.</para>
+/// found the offloaded table full and so take the slow path. A probe reads 16-byte slots (the flow's 64-bit table
+/// hash, and its route packed with its packet count); only a slot whose hash matches has its full key compared, in
+/// an array of its own, so a 4096-flow table probes 128 KiB. A hit or a pending packet bumps the flow's packet count
+/// for the current interval (saturating at 2^28 - 1); nothing is allocated per packet.</para>
 /// <para>Every interval <see cref="Rebalance"/> ranks by packets per second over the interval (the same elapsed
 /// time for every flow, so by packet count): pending flows idle for the whole interval are forgotten, the fastest
 /// pending flows fill any free room, then the fastest remaining pending flow replaces the slowest offloaded flow
@@ -22,10 +24,17 @@ namespace Qos.TrafficManager.Classification;
 /// </remarks>
 internal sealed class OffloadTable
 {
+    private const int RouteBits = 36;
+    private const ulong RouteMask = (1UL << RouteBits) - 1;
+    private const ulong OnePacket = 1UL << RouteBits;
+    private const uint MaxPackets = (1u << (64 - RouteBits)) - 1;
+
     private readonly Slot[] _offload;
+    private readonly FlowKey[] _offloadKeys;
     private readonly Slot[] _pending;
-    private readonly Slot[] _offloadScratch;
-    private readonly Slot[] _pendingScratch;
+    private readonly FlowKey[] _pendingKeys;
+    private readonly Entry[] _offloadScratch;
+    private readonly Entry[] _pendingScratch;
     private readonly ulong[] _offloadOrder;
     private readonly ulong[] _pendingOrder;
     private readonly int _entries;
@@ -55,9 +64,12 @@ internal sealed class OffloadTable
         _pendingLimit = pending;
         _maxSwaps = maxSwaps;
         _offload = new Slot[entries * 2];
-        _pending = new Slot[(int)BitOperations.RoundUpToPowerOf2((uint)pending) * 2];
-        _offloadScratch = new Slot[entries];
-        _pendingScratch = new Slot[pending];
+        _offloadKeys = new FlowKey[entries * 2];
+        int pendingSlots = (int)BitOperations.RoundUpToPowerOf2((uint)pending) * 2;
+        _pending = new Slot[pendingSlots];
+        _pendingKeys = new FlowKey[pendingSlots];
+        _offloadScratch = new Entry[entries];
+        _pendingScratch = new Entry[pending];
         _offloadOrder = new ulong[entries];
         _pendingOrder = new ulong[pending];
         _intervalStart = now;
@@ -88,51 +100,39 @@ internal sealed class OffloadTable
     public bool TryLookup(in FlowKey key, ulong hash, out ulong route)
     {
         _lookups++;
-        int mask = _offload.Length - 1;
-        for (int i = (int)hash & mask; ; i = (i + 1) & mask)
+        hash |= 1;
+        int i = Probe(_offload, _offloadKeys, in key, hash);
+        ref var slot = ref _offload[i];
+        if (slot.Hash == 0)
         {
-            ref var slot = ref _offload[i];
-            if (!slot.Used)
-            {
-                route = 0;
-                return false;
-            }
-
-            if (slot.Hash == hash && slot.Key.Equals(key))
-            {
-                slot.Packets++;
-                _hits++;
-                route = slot.Route;
-                return true;
-            }
+            route = 0;
+            return false;
         }
+
+        Count(ref slot);
+        _hits++;
+        route = slot.Data & RouteMask;
+        return true;
     }
 
     /// <summary>A flow the table missed, classified by the slow path: offload it if there is room, else count it as pending.</summary>
     public void AddMiss(in FlowKey key, ulong hash, ulong route)
     {
+        Debug.Assert(route <= RouteMask, "a route fits its 36 bits");
+        hash |= 1;
         if (_offloadCount < _entries)
         {
-            Insert(_offload, in key, hash, route, 1);
+            Insert(_offload, _offloadKeys, in key, hash, route | OnePacket);
             _offloadCount++;
             return;
         }
 
         _outOfResources = true;
-        int mask = _pending.Length - 1;
-        for (int i = (int)hash & mask; ; i = (i + 1) & mask)
+        int i = Probe(_pending, _pendingKeys, in key, hash);
+        if (_pending[i].Hash != 0)
         {
-            ref var slot = ref _pending[i];
-            if (!slot.Used)
-            {
-                break;
-            }
-
-            if (slot.Hash == hash && slot.Key.Equals(key))
-            {
-                slot.Packets++;
-                return;
-            }
+            Count(ref _pending[i]);
+            return;
         }
 
         if (_pendingCount == _pendingLimit)
@@ -141,7 +141,8 @@ internal sealed class OffloadTable
             return;
         }
 
-        Insert(_pending, in key, hash, route, 1);
+        _pending[i] = new Slot { Hash = hash, Data = route | OnePacket };
+        _pendingKeys[i] = key;
         _pendingCount++;
     }
 
@@ -151,39 +152,30 @@ internal sealed class OffloadTable
     /// </summary>
     public bool TryGetRate(in FlowKey key, long now, out double packetsPerSecond, out bool offloaded)
     {
-        ulong hash = key.TableHash(key.FlowId);
+        ulong hash = key.TableHash(key.FlowId) | 1;
         double seconds = Math.Max(now - _intervalStart, 1) / 1e9;
-        offloaded = Find(_offload, in key, hash, out uint packets);
-        if (offloaded || Find(_pending, in key, hash, out packets))
+        ref var slot = ref _offload[Probe(_offload, _offloadKeys, in key, hash)];
+        offloaded = slot.Hash != 0;
+        if (!offloaded)
         {
-            packetsPerSecond = packets / seconds;
-            return true;
+            slot = ref _pending[Probe(_pending, _pendingKeys, in key, hash)];
         }
 
-        packetsPerSecond = 0;
-        return false;
+        packetsPerSecond = slot.Packets / seconds;
+        return slot.Hash != 0;
     }
 
     /// <summary>Ends the interval: with <paramref name="rebalance"/>, promotes and swaps as described above; always resets the rates.</summary>
     public void Rebalance(long now, bool rebalance = true)
     {
-        int offloaded = Drain(_offload, _offloadScratch);
-        int pending = 0;
-        foreach (ref var slot in _pending.AsSpan())
-        {
-            // Why: a pending flow idle for a whole interval is gone; forgetting it keeps the pending set to live flows.
-            if (slot.Used && slot.Packets > 0)
-            {
-                _pendingScratch[pending++] = slot;
-            }
+        int offloaded = Drain(_offload, _offloadKeys, _offloadScratch, keepIdle: true);
 
-            slot = default;
-        }
-
+        // Why: a pending flow idle for a whole interval is gone; forgetting it keeps the pending set to live flows.
+        int pending = Drain(_pending, _pendingKeys, _pendingScratch, keepIdle: false);
         Debug.Assert(offloaded == _offloadCount && pending <= _pendingCount);
 
         // Why: ranking sorts 8-byte keys (rate in the high half, scratch index in the low half) rather than the
-        // 80-byte slots; a primitive sort is several times faster, and the index breaks ties deterministically.
+        // entries; a primitive sort is several times faster, and the index breaks ties deterministically.
         var slowest = _offloadOrder.AsSpan(0, offloaded);
         var fastest = _pendingOrder.AsSpan(0, pending);
         for (int i = 0; i < offloaded; i++)
@@ -218,15 +210,15 @@ internal sealed class OffloadTable
         _pendingCount = 0;
         foreach (ulong order in slowest.Slice(swapped))
         {
-            ref readonly var slot = ref Offloaded(order);
-            Insert(_offload, in slot.Key, slot.Hash, slot.Route, 0);
+            ref readonly var e = ref Offloaded(order);
+            Insert(_offload, _offloadKeys, in e.Key, e.Hash, e.Route);
             _offloadCount++;
         }
 
         foreach (ulong order in fastest.Slice(0, promoted + swapped))
         {
-            ref readonly var slot = ref Pending(order);
-            Insert(_offload, in slot.Key, slot.Hash, slot.Route, 0);
+            ref readonly var e = ref Pending(order);
+            Insert(_offload, _offloadKeys, in e.Key, e.Hash, e.Route);
             _offloadCount++;
         }
 
@@ -251,29 +243,59 @@ internal sealed class OffloadTable
         int offloaded = 0;
         foreach (ref readonly var slot in _offload.AsSpan())
         {
-            offloaded += slot.Used ? 1 : 0;
+            offloaded += slot.Hash != 0 ? 1 : 0;
         }
 
         int pending = 0;
-        foreach (ref readonly var slot in _pending.AsSpan())
+        for (int i = 0; i < _pending.Length; i++)
         {
-            pending += slot.Used ? 1 : 0;
-            Debug.Assert(!slot.Used || !Find(_offload, in slot.Key, slot.Hash, out _), "a flow is either offloaded or pending, never both");
+            if (_pending[i].Hash != 0)
+            {
+                pending++;
+                Debug.Assert(_offload[Probe(_offload, _offloadKeys, in _pendingKeys[i], _pending[i].Hash)].Hash == 0, "a flow is either offloaded or pending, never both");
+            }
         }
 
         Debug.Assert(offloaded == _offloadCount && offloaded <= _entries, "the offload count matches the table and stays within its bound");
         Debug.Assert(pending == _pendingCount && pending <= _pendingLimit, "the pending count matches the set and stays within its bound");
     }
 
-    private ref Slot Offloaded(ulong order) => ref _offloadScratch[(int)(uint)order];
+    /// <summary>The slot holding the flow, or the empty slot where its probe ends.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Probe(Slot[] table, FlowKey[] keys, in FlowKey key, ulong hash)
+    {
+        int mask = table.Length - 1;
+        int i = (int)hash & mask;
+        while (true)
+        {
+            ulong h = table[i].Hash;
+            if (h == 0 || (h == hash && keys[i].Equals(key)))
+            {
+                return i;
+            }
 
-    private ref Slot Pending(ulong order) => ref _pendingScratch[(int)(uint)order];
+            i = (i + 1) & mask;
+        }
+    }
 
-    private void AddPending(in Slot slot)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Count(ref Slot slot)
+    {
+        if (slot.Packets < MaxPackets)
+        {
+            slot.Data += OnePacket;
+        }
+    }
+
+    private ref Entry Offloaded(ulong order) => ref _offloadScratch[(int)(uint)order];
+
+    private ref Entry Pending(ulong order) => ref _pendingScratch[(int)(uint)order];
+
+    private void AddPending(in Entry e)
     {
         if (_pendingCount < _pendingLimit)
         {
-            Insert(_pending, in slot.Key, slot.Hash, slot.Route, 0);
+            Insert(_pending, _pendingKeys, in e.Key, e.Hash, e.Route);
             _pendingCount++;
         }
         else
@@ -282,14 +304,16 @@ internal sealed class OffloadTable
         }
     }
 
-    private static int Drain(Slot[] table, Slot[] into)
+    /// <summary>Moves the table's flows into <paramref name="into"/> (with their counts) and empties it.</summary>
+    private static int Drain(Slot[] table, FlowKey[] keys, Entry[] into, bool keepIdle)
     {
         int n = 0;
-        foreach (ref var slot in table.AsSpan())
+        for (int i = 0; i < table.Length; i++)
         {
-            if (slot.Used)
+            ref var slot = ref table[i];
+            if (slot.Hash != 0 && (keepIdle || slot.Packets > 0))
             {
-                into[n++] = slot;
+                into[n++] = new Entry { Key = keys[i], Hash = slot.Hash, Route = slot.Data & RouteMask, Packets = slot.Packets };
             }
 
             slot = default;
@@ -298,41 +322,30 @@ internal sealed class OffloadTable
         return n;
     }
 
-    private static bool Find(Slot[] table, in FlowKey key, ulong hash, out uint packets)
+    /// <summary>Adds a flow known to be absent, with the route and count in <paramref name="data"/>.</summary>
+    private static void Insert(Slot[] table, FlowKey[] keys, in FlowKey key, ulong hash, ulong data)
     {
-        int mask = table.Length - 1;
-        for (int i = (int)hash & mask; table[i].Used; i = (i + 1) & mask)
-        {
-            if (table[i].Hash == hash && table[i].Key.Equals(key))
-            {
-                packets = table[i].Packets;
-                return true;
-            }
-        }
-
-        packets = 0;
-        return false;
+        int i = Probe(table, keys, in key, hash);
+        Debug.Assert(table[i].Hash == 0, "a flow is in a table at most once");
+        table[i] = new Slot { Hash = hash, Data = data };
+        keys[i] = key;
     }
 
-    private static void Insert(Slot[] table, in FlowKey key, ulong hash, ulong route, uint packets)
-    {
-        int mask = table.Length - 1;
-        int i = (int)hash & mask;
-        while (table[i].Used)
-        {
-            Debug.Assert(!(table[i].Hash == hash && table[i].Key.Equals(key)), "a flow is in a table at most once");
-            i = (i + 1) & mask;
-        }
-
-        table[i] = new Slot { Key = key, Hash = hash, Route = route, Packets = packets, Used = true };
-    }
-
+    /// <summary>A probed slot: the flow's table hash (0: empty) and its route with its packet count above it.</summary>
     private struct Slot
+    {
+        public ulong Hash;
+        public ulong Data;
+
+        public readonly uint Packets => (uint)(Data >> RouteBits);
+    }
+
+    /// <summary>A flow taken out of a table while it is rebuilt.</summary>
+    private struct Entry
     {
         public FlowKey Key;
         public ulong Hash;
         public ulong Route;
         public uint Packets;
-        public bool Used;
     }
 }
