@@ -82,9 +82,9 @@ public static class ReplayCommand
         else
         {
             Print(summary);
-            if (classifier is not null)
+            if (summary.Classifier is { } stats)
             {
-                Print(classifier.ReadStats());
+                Print(stats);
             }
         }
 

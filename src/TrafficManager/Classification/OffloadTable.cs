@@ -29,6 +29,9 @@ internal sealed class OffloadTable
     private const ulong OnePacket = 1UL << RouteBits;
     private const uint MaxPackets = (1u << (64 - RouteBits)) - 1;
 
+    /// <summary>Set in every stored hash, so that 0 marks an empty slot; the top bit, since the low bits pick the slot.</summary>
+    private const ulong Occupied = 1UL << 63;
+
     private readonly Slot[] _offload;
     private readonly FlowKey[] _offloadKeys;
     private readonly Slot[] _pending;
@@ -100,7 +103,7 @@ internal sealed class OffloadTable
     public bool TryLookup(in FlowKey key, ulong hash, out ulong route)
     {
         _lookups++;
-        hash |= 1;
+        hash |= Occupied;
         int i = Probe(_offload, _offloadKeys, in key, hash);
         ref var slot = ref _offload[i];
         if (slot.Hash == 0)
@@ -119,7 +122,7 @@ internal sealed class OffloadTable
     public void AddMiss(in FlowKey key, ulong hash, ulong route)
     {
         Debug.Assert(route <= RouteMask, "a route fits its 36 bits");
-        hash |= 1;
+        hash |= Occupied;
         if (_offloadCount < _entries)
         {
             Insert(_offload, _offloadKeys, in key, hash, route | OnePacket);
@@ -152,7 +155,7 @@ internal sealed class OffloadTable
     /// </summary>
     public bool TryGetRate(in FlowKey key, long now, out double packetsPerSecond, out bool offloaded)
     {
-        ulong hash = key.TableHash(key.FlowId) | 1;
+        ulong hash = key.TableHash(key.FlowId) | Occupied;
         double seconds = Math.Max(now - _intervalStart, 1) / 1e9;
         ref var slot = ref _offload[Probe(_offload, _offloadKeys, in key, hash)];
         offloaded = slot.Hash != 0;

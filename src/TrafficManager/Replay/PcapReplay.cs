@@ -50,6 +50,7 @@ public static class PcapReplay
         var sink = new PcapSink(writer, store, source, cancellationToken);
         var summary = await ReplayEngine.RunAsync(config, source, sink, options ?? new ReplayOptions()).ConfigureAwait(false);
         Debug.Assert(store.Count == 0, "conservation: every frame was written or dropped");
+        summary.Classifier = classifier.ReadStats();
         return summary;
     }
 }

@@ -31,6 +31,9 @@ public sealed class ReplaySummary
     /// <summary>Per subport, in index order.</summary>
     public IReadOnlyList<SubportReplaySummary> Subports { get; }
 
+    /// <summary>The classifier's counters at the end, for a capture replay (<see cref="PcapReplay"/>); null for a CSV trace.</summary>
+    public Classification.ClassifierStats? Classifier { get; internal set; }
+
     /// <summary>Writes the summary as indented JSON (snake_case names, <c>\n</c> line ends) to <paramref name="stream"/>.</summary>
     public void WriteJson(Stream stream)
     {
@@ -56,6 +59,27 @@ public sealed class ReplaySummary
         }
 
         writer.WriteEndArray();
+        if (Classifier is { } c)
+        {
+            writer.WriteStartObject("classifier");
+            writer.WriteNumber("frames", c.Frames);
+            writer.WriteNumber("malformed", c.Malformed);
+            writer.WriteNumber("non_ip", c.NonIp);
+            writer.WriteNumber("slow_path", c.SlowPath);
+            writer.WriteNumber("rule_hits", c.RuleHits);
+            writer.WriteStartObject("offload");
+            writer.WriteNumber("capacity", c.Offload.Capacity);
+            writer.WriteNumber("offloaded", c.Offload.Offloaded);
+            writer.WriteNumber("pending", c.Offload.Pending);
+            writer.WriteNumber("lookups", c.Offload.Lookups);
+            writer.WriteNumber("hits", c.Offload.Hits);
+            writer.WriteNumber("swaps", c.Offload.Swaps);
+            writer.WriteNumber("promotions", c.Offload.Promotions);
+            writer.WriteBoolean("out_of_resources", c.Offload.OutOfResources);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
         writer.WriteEndObject();
         writer.Flush();
         stream.WriteByte((byte)'\n');

@@ -97,6 +97,7 @@ public sealed class PcapReplayTests
         Assert.That(t.Dropped.Total.Packets, Is.Positive, "the offer is 1.5 times the pipes' rates");
         Assert.That(t.Sent.Packets + t.Dropped.Total.Packets, Is.EqualTo(t.Offered.Packets), "conservation: offered = sent + dropped");
         Assert.That(departed, Has.Count.EqualTo(t.Sent.Packets), "one output record per packet sent");
+        Assert.That(summary.ToJson(), Does.Contain($"\"frames\": {capture.Frames.Count}"), "the JSON summary carries the classifier's counters");
 
         var seen = new HashSet<int>();
         foreach (var (time, frame, original) in departed)
