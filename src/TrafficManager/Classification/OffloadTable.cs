@@ -40,6 +40,8 @@ internal sealed class OffloadTable
     private readonly Entry[] _pendingScratch;
     private readonly ulong[] _offloadOrder;
     private readonly ulong[] _pendingOrder;
+    private readonly int[] _offloadRank;
+    private readonly int[] _pendingRank;
     private readonly int _entries;
     private readonly int _pendingLimit;
     private readonly int _maxSwaps;
@@ -75,6 +77,8 @@ internal sealed class OffloadTable
         _pendingScratch = new Entry[pending];
         _offloadOrder = new ulong[entries];
         _pendingOrder = new ulong[pending];
+        _offloadRank = new int[entries];
+        _pendingRank = new int[pending];
         _intervalStart = now;
     }
 
@@ -177,26 +181,32 @@ internal sealed class OffloadTable
         int pending = Drain(_pending, _pendingKeys, _pendingScratch, keepIdle: false);
         Debug.Assert(offloaded == _offloadCount && pending <= _pendingCount);
 
-        // Why: ranking sorts 8-byte keys (rate in the high half, scratch index in the low half) rather than the
-        // entries; a primitive sort is several times faster, and the index breaks ties deterministically.
-        var slowest = _offloadOrder.AsSpan(0, offloaded);
-        var fastest = _pendingOrder.AsSpan(0, pending);
+        // Why: ranking sorts 8-byte keys (rate in the high half) with the scratch indexes alongside, rather than the
+        // entries. Ties are broken by the hash's high half, not by the index: the scratch is in slot order, and
+        // preferring low slots among equal rates would, interval after interval, crowd the table's flows into
+        // some home positions and lengthen every probe.
+        var slowestKeys = _offloadOrder.AsSpan(0, offloaded);
+        var fastestKeys = _pendingOrder.AsSpan(0, pending);
+        var slowest = _offloadRank.AsSpan(0, offloaded);
+        var fastest = _pendingRank.AsSpan(0, pending);
         for (int i = 0; i < offloaded; i++)
         {
-            slowest[i] = ((ulong)_offloadScratch[i].Packets << 32) | (uint)i;
+            slowestKeys[i] = ((ulong)_offloadScratch[i].Packets << 32) | (uint)(_offloadScratch[i].Hash >> 32);
+            slowest[i] = i;
         }
 
         for (int i = 0; i < pending; i++)
         {
-            fastest[i] = ((ulong)(uint.MaxValue - _pendingScratch[i].Packets) << 32) | (uint)i;
+            fastestKeys[i] = ((ulong)(uint.MaxValue - _pendingScratch[i].Packets) << 32) | (uint)(_pendingScratch[i].Hash >> 32);
+            fastest[i] = i;
         }
 
         int promoted = 0;
         int swapped = 0;
         if (rebalance)
         {
-            fastest.Sort();
-            slowest.Sort();
+            fastestKeys.Sort(fastest);
+            slowestKeys.Sort(slowest);
             promoted = Math.Min(_entries - offloaded, pending);
             while (swapped < _maxSwaps && swapped < offloaded && promoted + swapped < pending
                    && Pending(fastest[promoted + swapped]).Packets > Offloaded(slowest[swapped]).Packets)
@@ -211,26 +221,26 @@ internal sealed class OffloadTable
 
         _offloadCount = 0;
         _pendingCount = 0;
-        foreach (ulong order in slowest.Slice(swapped))
+        foreach (int order in slowest.Slice(swapped))
         {
             ref readonly var e = ref Offloaded(order);
             Insert(_offload, _offloadKeys, in e.Key, e.Hash, e.Route);
             _offloadCount++;
         }
 
-        foreach (ulong order in fastest.Slice(0, promoted + swapped))
+        foreach (int order in fastest.Slice(0, promoted + swapped))
         {
             ref readonly var e = ref Pending(order);
             Insert(_offload, _offloadKeys, in e.Key, e.Hash, e.Route);
             _offloadCount++;
         }
 
-        foreach (ulong order in fastest.Slice(promoted + swapped))
+        foreach (int order in fastest.Slice(promoted + swapped))
         {
             AddPending(in Pending(order));
         }
 
-        foreach (ulong order in slowest.Slice(0, swapped))
+        foreach (int order in slowest.Slice(0, swapped))
         {
             AddPending(in Offloaded(order));
         }
@@ -290,9 +300,9 @@ internal sealed class OffloadTable
         }
     }
 
-    private ref Entry Offloaded(ulong order) => ref _offloadScratch[(int)(uint)order];
+    private ref Entry Offloaded(int order) => ref _offloadScratch[order];
 
-    private ref Entry Pending(ulong order) => ref _pendingScratch[(int)(uint)order];
+    private ref Entry Pending(int order) => ref _pendingScratch[order];
 
     private void AddPending(in Entry e)
     {
