@@ -135,7 +135,8 @@ public sealed unsafe partial class PortScheduler
         var sub = grinder.Subport!;
         var profile = grinder.Profile!;
         Debug.Assert(ReferenceEquals(sub, _subports[pipe.Subport]) && ReferenceEquals(profile, _pipeProfiles[pipe.Profile]), "the grinder's cache matches the pipe");
-        int active = _bitmap.Queues(globalPipe);
+        ActiveQueueBitmap bitmap = _bitmap;
+        int active = bitmap.Queues(globalPipe);
         while (true)
         {
             // Queue bits at or above the class cursor: strict classes map to bits 0..11, best effort to 12..15.
@@ -145,17 +146,20 @@ public sealed unsafe partial class PortScheduler
                 return false;
             }
 
-            int q = BitOperations.TrailingZeroCount(pending);
+            // Why: the masks (no-ops: a pipe has 16 queues) let the JIT drop the bounds checks of the per-queue arrays.
+            int q = BitOperations.TrailingZeroCount(pending) & 0xF;
             int tc = q;
             if (q >= TrafficClass.BestEffort)
             {
                 tc = TrafficClass.BestEffort;
-                q = TrafficClass.BestEffort + pipe.Wrr.Select((uint)active >> TrafficClass.BestEffort);
+                q = (TrafficClass.BestEffort + pipe.Wrr.Select((uint)active >> TrafficClass.BestEffort)) & 0xF;
             }
 
             ref QueuePositions positions = ref _positions[globalPipe];
-            ref Packet packet = ref _slots[grinder.SlotBase + sub.QueueOffset[q] + (positions.Head[q] & sub.QueueMask[q])];
-            long cost = packet.Length + _frameOverhead;
+            int head = positions.Head[q];
+            ref Packet packet = ref _slots[grinder.SlotBase + sub.QueueOffset[q] + (head & sub.QueueMask[q])];
+            int length = packet.Length;
+            long cost = length + _frameOverhead;
             if (!sub.Bucket.Covers(sub.Profile.Bucket, cost) || !pipe.Bucket.Covers(profile.Bucket, cost))
             {
                 // Why: the buckets are shared by all classes. Letting a lower class through because its packet
@@ -183,26 +187,26 @@ public sealed unsafe partial class PortScheduler
 
             _portTime += cost;
             output = packet;
-            positions.Head[q]++;
-            bool emptied = positions.Length(q) == 0;
+            positions.Head[q] = (ushort)(head + 1);
+            bool emptied = positions.Tail[q] == (ushort)(head + 1);
             if (emptied)
             {
-                active = _bitmap.MarkEmpty(globalPipe, q);
+                active = bitmap.MarkEmpty(globalPipe, q);
             }
 
             if (sub.HasCongestionControl && sub.Congestion[q] != CongestionControl.None)
             {
-                OnCongestionDequeue(sub.Congestion[q], (globalPipe << 4) | q, packet.Length, emptied);
+                OnCongestionDequeue(sub.Congestion[q], (globalPipe << 4) | q, length, emptied);
             }
 
             if (tc == TrafficClass.BestEffort)
             {
-                pipe.Wrr.Charge(profile.Wrr, q - TrafficClass.BestEffort, packet.Length, (uint)active >> TrafficClass.BestEffort);
+                pipe.Wrr.Charge(profile.Wrr, q - TrafficClass.BestEffort, length, (uint)active >> TrafficClass.BestEffort);
             }
 
             ref var counters = ref sub.CountersOf(tc);
             counters.SentPackets++;
-            counters.SentBytes += packet.Length;
+            counters.SentBytes += length;
             return true;
         }
     }
