@@ -11,7 +11,7 @@ public static class Program
     {
         ["help"] = ("show this help", _ => Help()),
         ["linerate"] = ("the port scheduler at line rate on one core with a NIC model (--profile --seconds --frames --load --mix --pcap --plot --json)", LineRate.LineRateCommand.Run),
-        ["sched"] = ("scheduler throughput, the DPDK rte_sched peer workload (--pipes --inflight --seconds --json)", Sched.SchedCommand.Run),
+        ["sched"] = ("scheduler throughput, the DPDK rte_sched peer workload (--pipes --inflight --seconds --rounds --json)", Sched.SchedCommand.Run),
         ["events"] = ("event scheduler throughput, the DPDK event_dsw peer workload (--producers --workers --flows --burst --seconds --skew --json)", Events.EventsCommand.Run),
         ["validate"] = ("check a YAML profile and summarise its hierarchy (PROFILE.yaml)", Profiles.ValidateCommand.Run),
         ["replay"] = ("replay a CSV trace or a pcap through a profile in virtual time (--profile --trace|--pcap --out --json --idle-step-ns)", Replay.ReplayCommand.Run),

@@ -82,6 +82,9 @@ public sealed unsafe partial class PortScheduler
                         grinder.Pipe = -1;
                         grinder.Subport = null;
                         grinder.Profile = null;
+                        grinder.ShapingState = null;
+                        grinder.Positions = null;
+                        grinder.Slots = null;
                         grinder.State = GrinderState.Free;
                         _busyGrinders--;
                     }
@@ -122,7 +125,9 @@ public sealed unsafe partial class PortScheduler
         grinder.ClassCursor = 0;
         grinder.Subport = sub;
         grinder.Profile = profile;
-        grinder.SlotBase = sub.FirstSlot + ((long)(globalPipe - sub.FirstPipe) * sub.SlotsPerPipe);
+        grinder.ShapingState = _pipes + globalPipe;
+        grinder.Positions = _positions + globalPipe;
+        grinder.Slots = _slots + sub.SlotBase(globalPipe);
         grinder.State = GrinderState.Sending;
     }
 
@@ -131,11 +136,14 @@ public sealed unsafe partial class PortScheduler
     private bool SendOne(ref Grinder grinder, ref Packet output)
     {
         int globalPipe = grinder.Pipe;
-        ref PipeState pipe = ref _pipes[globalPipe];
+        ref PipeState pipe = ref *grinder.ShapingState;
+        ref QueuePositions positions = ref *grinder.Positions;
         var sub = grinder.Subport!;
         var profile = grinder.Profile!;
         Debug.Assert(ReferenceEquals(sub, _subports[pipe.Subport]) && ReferenceEquals(profile, _pipeProfiles[pipe.Profile]), "the grinder's cache matches the pipe");
-        int active = _bitmap.Queues(globalPipe);
+        Debug.Assert(grinder.ShapingState == _pipes + globalPipe && grinder.Positions == _positions + globalPipe && grinder.Slots == _slots + sub.SlotBase(globalPipe), "the grinder's pointers match the pipe");
+        ActiveQueueBitmap bitmap = _bitmap;
+        int active = bitmap.Queues(globalPipe);
         while (true)
         {
             // Queue bits at or above the class cursor: strict classes map to bits 0..11, best effort to 12..15.
@@ -145,18 +153,22 @@ public sealed unsafe partial class PortScheduler
                 return false;
             }
 
-            int q = BitOperations.TrailingZeroCount(pending);
+            // Why: the masks (no-ops: a pipe has 16 queues) let the JIT drop the bounds checks of the per-queue arrays.
+            int q = BitOperations.TrailingZeroCount(pending) & 0xF;
             int tc = q;
             if (q >= TrafficClass.BestEffort)
             {
                 tc = TrafficClass.BestEffort;
-                q = TrafficClass.BestEffort + pipe.Wrr.Select((uint)active >> TrafficClass.BestEffort);
+                q = (TrafficClass.BestEffort + pipe.Wrr.Select((uint)active >> TrafficClass.BestEffort)) & 0xF;
             }
 
-            ref QueuePositions positions = ref _positions[globalPipe];
-            ref Packet packet = ref _slots[grinder.SlotBase + sub.QueueOffset[q] + (positions.Head[q] & sub.QueueMask[q])];
-            long cost = packet.Length + _frameOverhead;
-            if (!sub.Bucket.Covers(sub.Profile.Bucket, cost) || !pipe.Bucket.Covers(profile.Bucket, cost))
+            int head = positions.Head[q];
+            ref Packet packet = ref grinder.Slots[sub.QueueOffset[q] + (head & sub.QueueMask[q])];
+            int length = packet.Length;
+            long cost = length + _frameOverhead;
+            long subportCost = sub.Profile.Bucket.Scale(cost);
+            long pipeCost = profile.Bucket.Scale(cost);
+            if (!(sub.Bucket.CoversScaled(subportCost) & pipe.Bucket.CoversScaled(pipeCost)))
             {
                 // Why: the buckets are shared by all classes. Letting a lower class through because its packet
                 // is smaller would break strict priority, so the visit ends here.
@@ -164,7 +176,7 @@ public sealed unsafe partial class PortScheduler
             }
 
             bool bestEffortCapped = tc == TrafficClass.BestEffort && sub.Oversubscription;
-            if (!sub.Classes.Covers(tc, cost) || !pipe.Classes.Covers(tc, cost) || (bestEffortCapped && pipe.OversubscriptionCredits < cost))
+            if (!(sub.Classes.Covers(tc, cost) & pipe.Classes.Covers(tc, cost)) || (bestEffortCapped && pipe.OversubscriptionCredits < cost))
             {
                 // The class is at its cap for this period: lower classes may still use the pipe. The cursor is in
                 // queue bits, so skipping best effort means skipping all four of its queues.
@@ -172,9 +184,9 @@ public sealed unsafe partial class PortScheduler
                 continue;
             }
 
-            sub.Bucket.Consume(sub.Profile.Bucket, cost);
+            sub.Bucket.ConsumeScaled(subportCost);
             sub.Classes.Consume(tc, cost);
-            pipe.Bucket.Consume(profile.Bucket, cost);
+            pipe.Bucket.ConsumeScaled(pipeCost);
             pipe.Classes.Consume(tc, cost);
             if (bestEffortCapped)
             {
@@ -183,26 +195,26 @@ public sealed unsafe partial class PortScheduler
 
             _portTime += cost;
             output = packet;
-            positions.Head[q]++;
-            bool emptied = positions.Length(q) == 0;
+            positions.Head[q] = (ushort)(head + 1);
+            bool emptied = positions.Tail[q] == (ushort)(head + 1);
             if (emptied)
             {
-                active = _bitmap.MarkEmpty(globalPipe, q);
+                active = bitmap.MarkEmpty(globalPipe, q);
             }
 
             if (sub.HasCongestionControl && sub.Congestion[q] != CongestionControl.None)
             {
-                OnCongestionDequeue(sub.Congestion[q], (globalPipe << 4) | q, packet.Length, emptied);
+                OnCongestionDequeue(sub.Congestion[q], (globalPipe << 4) | q, length, emptied);
             }
 
             if (tc == TrafficClass.BestEffort)
             {
-                pipe.Wrr.Charge(profile.Wrr, q - TrafficClass.BestEffort, packet.Length, (uint)active >> TrafficClass.BestEffort);
+                pipe.Wrr.Charge(profile.Wrr, q - TrafficClass.BestEffort, length, (uint)active >> TrafficClass.BestEffort);
             }
 
             ref var counters = ref sub.CountersOf(tc);
             counters.SentPackets++;
-            counters.SentBytes += packet.Length;
+            counters.SentBytes += length;
             return true;
         }
     }

@@ -2,6 +2,7 @@ using System;
 using System.Diagnostics;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using Qos.Shaping.Congestion;
 using Qos.TrafficManager.Packets;
 using Qos.TrafficManager.Scheduling;
@@ -54,10 +55,15 @@ public sealed unsafe partial class PortScheduler
         return accepted;
     }
 
+    // Why: the scratch lists are written before they are read; zeroing 768 bytes would cost more than a
+    // small burst's work.
+    [SkipLocalsInit]
     private int EnqueueChunk(ReadOnlySpan<Packet> packets, int offset, Span<Packet> dropped, ref int droppedCount)
     {
-        Span<int> queues = stackalloc int[EnqueueBurst];
-        Span<long> slots = stackalloc long[EnqueueBurst];
+        Debug.Assert(packets.Length <= EnqueueBurst, "a chunk is at most one burst");
+        int* queues = stackalloc int[EnqueueBurst];
+        long* slots = stackalloc long[EnqueueBurst];
+        Subport[] subports = _subports;
 
         // Pass 1: check the paths, prefetch queue positions and counters.
         for (int i = 0; i < packets.Length; i++)
@@ -66,28 +72,30 @@ public sealed unsafe partial class PortScheduler
             int s = (int)(path >> 20);
             int pipe = (int)(path >> 4) & 0xFFFF;
             int q = (int)(path & 0xF);
-            if ((uint)s >= (uint)_subports.Length)
+            if ((uint)s >= (uint)subports.Length)
             {
-                ThrowInvalidPacket(offset + i, packets[i], $"subport {s} does not exist (the port has {_subports.Length})");
+                ThrowInvalidPath(packets[i], offset + i);
             }
 
-            var sub = _subports[s];
+            var sub = subports[s];
             if ((uint)pipe >= (uint)sub.PipeCount || sub.QueueSize[q] == 0 || (uint)(packets[i].Length - 1) >= (uint)sub.Mtu)
             {
-                ThrowInvalidPacket(offset + i, packets[i], (uint)pipe >= (uint)sub.PipeCount
-                    ? $"pipe {pipe} does not exist (subport {s} has {sub.PipeCount})"
-                    : sub.QueueSize[q] == 0 ? $"class {packets[i].TrafficClass} is disabled in subport {s}" : $"length must be 1..{sub.Mtu}");
+                ThrowInvalidPath(packets[i], offset + i);
             }
 
-            int globalPipe = sub.FirstPipe + pipe;
-            queues[i] = (globalPipe << 4) | q;
-            Prefetch.Line(_positions + globalPipe);
-            Prefetch.Line(_counters + queues[i]);
+            int queue = ((sub.FirstPipe + pipe) << 4) | q;
+            queues[i] = queue;
+            Prefetch.Line(_positions + (queue >> 4));
+            Prefetch.Line(_counters + queue);
         }
 
         // Pass 2: accept or drop, reserve the tail slot, prefetch it.
+        // Why: the native bases live in locals; a store through a pointer would otherwise make the JIT reload them.
+        QueuePositions* positionBase = _positions;
+        Packet* slotBase = _slots;
+        bool congestion = _hasCongestionControl;
         long now = 0;
-        if (_hasCongestionControl)
+        if (congestion)
         {
             SyncPortTime();
             now = _portTime;
@@ -95,33 +103,40 @@ public sealed unsafe partial class PortScheduler
 
         for (int i = 0; i < packets.Length; i++)
         {
-            int globalPipe = queues[i] >> 4, q = queues[i] & 0xF;
-            var sub = _subports[packets[i].Subport];
-            ref QueuePositions positions = ref _positions[globalPipe];
-            int length = positions.Length(q);
+            int queue = queues[i];
+            int globalPipe = queue >> 4, q = queue & 0xF;
+            Debug.Assert((uint)packets[i].Subport < (uint)subports.Length, "pass 1 checked the subport");
+            var sub = Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(subports), packets[i].Subport);
+            ref QueuePositions positions = ref positionBase[globalPipe];
+            int tail = positions.Tail[q];
+            int length = (ushort)(tail - positions.Head[q]);
             DropReason reason = DropReason.QueueFull;
             if (length >= sub.QueueSize[q]
-                || (sub.Congestion[q] != CongestionControl.None && CongestionDrops(sub, queues[i], q, length, packets[i], now, out reason)))
+                || (congestion && sub.Congestion[q] != CongestionControl.None && CongestionDrops(sub, queue, q, length, packets[i], now, out reason)))
             {
                 // Why: counted in pass 3, so the drop counters' line (prefetched now) is not waited for here.
                 slots[i] = Dropped(reason);
-                Prefetch.Line(_drops + queues[i]);
+                Prefetch.Line(_drops + queue);
                 continue;
             }
 
-            long slot = SlotIndex(sub, globalPipe, q, positions.Tail[q]);
-            positions.Tail[q]++;
+            long slot = sub.SlotBase(globalPipe) + sub.QueueOffset[q] + (tail & sub.QueueMask[q]);
+            positions.Tail[q] = (ushort)(tail + 1);
             slots[i] = slot;
-            Prefetch.Line(_slots + slot);
+            Prefetch.Line(slotBase + slot);
         }
 
         // Pass 3: write the descriptors, count, mark the queues non-empty; count the drops.
+        QueueCounters* counterBase = _counters;
+        ActiveQueueBitmap bitmap = _bitmap;
         int accepted = 0;
         for (int i = 0; i < packets.Length; i++)
         {
-            if (slots[i] < 0)
+            long slot = slots[i];
+            int queue = queues[i];
+            if (slot < 0)
             {
-                CountDrop(_subports[packets[i].Subport], queues[i], packets[i], DroppedReason(slots[i]));
+                CountDrop(subports[packets[i].Subport], queue, packets[i], DroppedReason(slot));
                 if (!dropped.IsEmpty)
                 {
                     dropped[droppedCount++] = packets[i];
@@ -130,11 +145,11 @@ public sealed unsafe partial class PortScheduler
                 continue;
             }
 
-            _slots[slots[i]] = packets[i];
-            ref QueueCounters counters = ref _counters[queues[i]];
+            slotBase[slot] = packets[i];
+            ref QueueCounters counters = ref counterBase[queue];
             counters.AcceptedPackets++;
             counters.AcceptedBytes += packets[i].Length;
-            _bitmap.MarkNonEmpty(queues[i] >> 4, queues[i] & 0xF);
+            bitmap.MarkNonEmpty(queue >> 4, queue & 0xF);
             accepted++;
         }
 
@@ -174,6 +189,22 @@ public sealed unsafe partial class PortScheduler
     {
         sub.CountersOf(packet.TrafficClass).Drop(reason, packet.Length);
         _drops[queue].Drop(reason, packet.Length);
+    }
+
+    /// <summary>Says which rule <paramref name="packet"/> breaks. Why: out of line, so the message building stays out of the hot loop.</summary>
+    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+    private void ThrowInvalidPath(in Packet packet, int index)
+    {
+        int s = packet.Subport, pipe = packet.Pipe, q = packet.QueueIndex;
+        if ((uint)s >= (uint)_subports.Length)
+        {
+            ThrowInvalidPacket(index, packet, $"subport {s} does not exist (the port has {_subports.Length})");
+        }
+
+        var sub = _subports[s];
+        ThrowInvalidPacket(index, packet, (uint)pipe >= (uint)sub.PipeCount
+            ? $"pipe {pipe} does not exist (subport {s} has {sub.PipeCount})"
+            : sub.QueueSize[q] == 0 ? $"class {packet.TrafficClass} is disabled in subport {s}" : $"length must be 1..{sub.Mtu}");
     }
 
     [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]

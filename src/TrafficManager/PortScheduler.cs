@@ -192,7 +192,7 @@ public sealed unsafe partial class PortScheduler : IDisposable
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static long SlotIndex(Subport sub, int globalPipe, int queue, int position) =>
-        sub.FirstSlot + ((long)(globalPipe - sub.FirstPipe) * sub.SlotsPerPipe) + sub.QueueOffset[queue] + (position & sub.QueueMask[queue]);
+        sub.SlotBase(globalPipe) + sub.QueueOffset[queue & 0xF] + (position & sub.QueueMask[queue & 0xF]);
 
     [Conditional("DEBUG")]
     private void AssertOwner()

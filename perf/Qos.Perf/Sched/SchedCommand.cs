@@ -26,6 +26,10 @@ public static class SchedCommand
         int inflight = (int)args.Whole("inflight", 32768, 1, 1 << 24);
         double seconds = args.Number("seconds", 5, 0.01, 3600);
         bool json = args.Flag("json");
+
+        // Why: a fixed amount of work (warm-up and timed loop of this many rounds of 256 bursts each) makes
+        // instruction counts under callgrind repeatable; the time-based loop is for throughput.
+        int rounds = (int)args.Whole("rounds", 0, 0, 1 << 20);
         args.EnsureAllUsed();
 
         var rates = new long[13];
@@ -74,12 +78,12 @@ public static class SchedCommand
 
         // Warm-up, then the timed loop.
         long dropped = 0, total = 0;
-        Loop(scheduler, burst, destinations, ref next, ref handle, inflight, Stopwatch.Frequency / 2, ref dropped, ref total);
+        Loop(scheduler, burst, destinations, ref next, ref handle, inflight, Stopwatch.Frequency / 2, rounds, ref dropped, ref total);
         dropped = 0;
         total = 0;
         long allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         long start = Stopwatch.GetTimestamp();
-        Loop(scheduler, burst, destinations, ref next, ref handle, inflight, (long)(seconds * Stopwatch.Frequency), ref dropped, ref total);
+        Loop(scheduler, burst, destinations, ref next, ref handle, inflight, (long)(seconds * Stopwatch.Frequency), rounds, ref dropped, ref total);
         double elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
         long allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
 
@@ -106,9 +110,10 @@ public static class SchedCommand
         return Packet.Create(handle, 60, 0, (int)(destination >> 4), tc, q < 12 ? 0 : q - 12);
     }
 
-    private static void Loop(PortScheduler scheduler, Packet[] burst, uint[] destinations, ref uint next, ref ulong handle, int inflight, long ticks, ref long dropped, ref long total)
+    private static void Loop(PortScheduler scheduler, Packet[] burst, uint[] destinations, ref uint next, ref ulong handle, int inflight, long ticks, int rounds, ref long dropped, ref long total)
     {
         long end = Stopwatch.GetTimestamp() + ticks;
+        int round = 0;
         Span<Packet> packets = burst;
         do
         {
@@ -134,6 +139,6 @@ public static class SchedCommand
                 }
             }
         }
-        while (Stopwatch.GetTimestamp() < end);
+        while (rounds > 0 ? ++round < rounds : Stopwatch.GetTimestamp() < end);
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.CompilerServices;
 using Qos.Shaping.Internal;
 
 namespace Qos.Shaping.TokenBucket;
@@ -53,6 +54,10 @@ public readonly struct TokenBucketProfile
 
     /// <summary>Rate relative to the port rate: credits per period of line time.</summary>
     public RateRatio Ratio { get; }
+
+    /// <summary>The cost of <paramref name="bytes"/> in the bucket's scaled credits, for <see cref="TokenBucketState.CoversScaled"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public long Scale(long bytes) => bytes * Ratio.Period;
 
     /// <summary>Size in scaled credits (<see cref="Size"/> × period).</summary>
     internal long ScaledSize { get; }

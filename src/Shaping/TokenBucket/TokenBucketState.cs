@@ -60,6 +60,19 @@ public struct TokenBucketState
         Debug.Assert(_scaledCredits >= 0, "a bucket is never overdrawn");
     }
 
+    /// <summary>True when the bucket holds at least <paramref name="scaledCost"/>, a cost from <see cref="TokenBucketProfile.Scale"/>.</summary>
+    /// <remarks>For callers that check several buckets before consuming from any: the cost is scaled once.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly bool CoversScaled(long scaledCost) => _scaledCredits >= scaledCost;
+
+    /// <summary>Takes <paramref name="scaledCost"/> (from <see cref="TokenBucketProfile.Scale"/>), which <see cref="CoversScaled"/> must have allowed.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void ConsumeScaled(long scaledCost)
+    {
+        _scaledCredits -= scaledCost;
+        Debug.Assert(_scaledCredits >= 0, "a bucket is never overdrawn");
+    }
+
     /// <summary>Takes <paramref name="bytes"/> of credit if the bucket covers them.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryConsume(in TokenBucketProfile profile, long bytes)

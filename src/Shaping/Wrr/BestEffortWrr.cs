@@ -1,5 +1,5 @@
+using System;
 using System.Diagnostics;
-using System.Numerics;
 using System.Runtime.CompilerServices;
 using Qos.Shaping.TrafficClasses;
 
@@ -36,19 +36,18 @@ public struct BestEffortWrr
             return -1;
         }
 
-        int best = BitOperations.TrailingZeroCount(activeMask);
-        long bestTokens = _tokens[best];
-        for (uint rest = activeMask & (activeMask - 1); rest != 0; rest &= rest - 1)
-        {
-            int q = BitOperations.TrailingZeroCount(rest);
-            if (_tokens[q] < bestTokens)
-            {
-                best = q;
-                bestTokens = _tokens[q];
-            }
-        }
-
-        return best;
+        // Why: unrolled over the four queues, with inactive queues at long.MaxValue (an active count is far below
+        // it), so the JIT can use conditional moves instead of a loop of unpredictable branches. Strict
+        // comparisons keep the lowest index on a tie.
+        long t0 = TokensIfActive(activeMask, 0);
+        long t1 = TokensIfActive(activeMask, 1);
+        long t2 = TokensIfActive(activeMask, 2);
+        long t3 = TokensIfActive(activeMask, 3);
+        int low = t1 < t0 ? 1 : 0;
+        long lowTokens = t1 < t0 ? t1 : t0;
+        int high = t3 < t2 ? 3 : 2;
+        long highTokens = t3 < t2 ? t3 : t2;
+        return highTokens < lowTokens ? high : low;
     }
 
     /// <summary>
@@ -59,20 +58,22 @@ public struct BestEffortWrr
     public void Charge(in WrrProfile profile, int queue, long bytes, uint activeMask)
     {
         Debug.Assert((uint)queue < TrafficClass.BestEffortQueues, "best-effort queue index is 0..3");
-        _tokens[queue] += bytes * profile.Cost(queue);
-        long min = long.MaxValue;
-        for (int q = 0; q < TrafficClass.BestEffortQueues; q++)
-        {
-            if ((activeMask & (1u << q)) != 0 && _tokens[q] < min)
-            {
-                min = _tokens[q];
-            }
-        }
+        _tokens[queue & 3] += bytes * profile.Cost(queue & 3);
+        long t0 = TokensIfActive(activeMask, 0);
+        long t1 = TokensIfActive(activeMask, 1);
+        long t2 = TokensIfActive(activeMask, 2);
+        long t3 = TokensIfActive(activeMask, 3);
+        long min = Math.Min(Math.Min(t0, t1), Math.Min(t2, t3));
 
-        for (int q = 0; q < TrafficClass.BestEffortQueues; q++)
-        {
-            _tokens[q] = (activeMask & (1u << q)) != 0 ? _tokens[q] - min : 0;
-            Debug.Assert(_tokens[q] >= 0, "normalised tokens are never negative");
-        }
+        // An inactive queue rejoins at zero; when none is active, all are zero.
+        _tokens[0] = (activeMask & 1) != 0 ? t0 - min : 0;
+        _tokens[1] = (activeMask & 2) != 0 ? t1 - min : 0;
+        _tokens[2] = (activeMask & 4) != 0 ? t2 - min : 0;
+        _tokens[3] = (activeMask & 8) != 0 ? t3 - min : 0;
+        Debug.Assert(_tokens[0] >= 0 && _tokens[1] >= 0 && _tokens[2] >= 0 && _tokens[3] >= 0, "normalised tokens are never negative");
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private readonly long TokensIfActive(uint activeMask, int queue) =>
+        (activeMask & (1u << queue)) != 0 ? _tokens[queue] : long.MaxValue;
 }

@@ -47,8 +47,9 @@ internal sealed class ActiveQueueBitmap
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void MarkNonEmpty(int pipe, int queue)
     {
-        int before = _queues[pipe];
-        _queues[pipe] = (ushort)(before | (1 << queue));
+        ref ushort queues = ref _queues[pipe];
+        int before = queues;
+        queues = (ushort)(before | (1 << queue));
         if (before == 0)
         {
             PipeBecameActive(pipe);
@@ -59,8 +60,9 @@ internal sealed class ActiveQueueBitmap
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public int MarkEmpty(int pipe, int queue)
     {
-        int after = _queues[pipe] & ~(1 << queue);
-        _queues[pipe] = (ushort)after;
+        ref ushort queues = ref _queues[pipe];
+        int after = queues & ~(1 << queue);
+        queues = (ushort)after;
         if (after == 0)
         {
             ActivePipes--;

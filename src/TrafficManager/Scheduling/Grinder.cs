@@ -4,7 +4,7 @@ namespace Qos.TrafficManager.Scheduling;
 /// One pipe in service. Grinders take turns one step at a time so that the memory a step asks for (prefetched
 /// pipe state, queue heads) arrives while the other grinders work.
 /// </summary>
-internal struct Grinder
+internal unsafe struct Grinder
 {
     /// <summary>Global pipe index, or -1 when the grinder is free.</summary>
     public int Pipe;
@@ -24,6 +24,12 @@ internal struct Grinder
     /// <summary>The pipe's profile, cached at load; a profile change while in service updates it.</summary>
     public PipeProfile? Profile;
 
-    /// <summary>Index of the pipe's first queue slot.</summary>
-    public long SlotBase;
+    /// <summary>The pipe's shaping state, queue positions and first queue slot, resolved at load.</summary>
+    public PipeState* ShapingState;
+
+    /// <summary>The pipe's queue positions.</summary>
+    public QueuePositions* Positions;
+
+    /// <summary>The pipe's first queue slot.</summary>
+    public Packets.Packet* Slots;
 }

@@ -13,7 +13,9 @@ internal struct QueuePositions
     public Positions Head;
     public Positions Tail;
 
-    public readonly int Length(int queue) => (ushort)(Tail[queue] - Head[queue]);
+    // Why: not readonly; a readonly member would index the inline arrays through read-only spans.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public int Length(int queue) => (ushort)(Tail[queue & 0xF] - Head[queue & 0xF]);
 
     [InlineArray(16)]
     public struct Positions

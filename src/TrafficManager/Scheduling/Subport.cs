@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Qos.Shaping.Congestion;
 using Qos.Shaping.Oversubscription;
 using Qos.Shaping.TokenBucket;
@@ -39,6 +40,7 @@ internal sealed class Subport
         }
 
         SlotsPerPipe = offset;
+        SlotOrigin = firstSlot - ((long)firstPipe * offset);
         for (int tc = 0; tc < TrafficClass.Count; tc++)
         {
             if (config.Red?[tc] is { } red)
@@ -81,12 +83,21 @@ internal sealed class Subport
     /// <summary>Queue slots per pipe: the sum of its 16 queue sizes.</summary>
     public int SlotsPerPipe { get; }
 
-    public readonly int[] QueueOffset = new int[TrafficClass.QueuesPerPipe];
-    public readonly int[] QueueMask = new int[TrafficClass.QueuesPerPipe];
-    public readonly int[] QueueSize = new int[TrafficClass.QueuesPerPipe];
+    /// <summary>Where global pipe 0's slots would start if it were in this subport: global pipe p's first slot is <c>SlotOrigin + p × SlotsPerPipe</c>.</summary>
+    public long SlotOrigin { get; }
+
+    /// <summary>Index of global pipe <paramref name="globalPipe"/>'s first queue slot (the pipe is in this subport).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public long SlotBase(int globalPipe) => SlotOrigin + ((long)globalPipe * SlotsPerPipe);
+
+    // Why: fields, not readonly, so that indexing them is a plain load (a readonly inline array would be
+    // indexed through a read-only span).
+    public QueueValues QueueOffset;
+    public QueueValues QueueMask;
+    public QueueValues QueueSize;
 
     /// <summary>Active queue management per pipe queue index.</summary>
-    public readonly CongestionControl[] Congestion = new CongestionControl[TrafficClass.QueuesPerPipe];
+    public QueueCongestion Congestion;
 
     public readonly RedProfile[] Red = new RedProfile[TrafficClass.Count];
 
