@@ -80,6 +80,30 @@ public sealed class BalancingPolicyTests
     }
 
     [Test]
+    public void Hierarchical_takes_the_nearest_flow_above_half_the_imbalance_when_it_leaves_less_imbalance()
+    {
+        // Two ports at 1.2 and 0.6 (demand: the source is overloaded), mean 0.9: imbalances +0.3 and -0.3, transfer
+        // 0.15. Nearest below: the 14-event flow (0.13125, closer to 0.15), leaving |0.3 - x| + |0.3 - x| = 0.3375;
+        // nearest above: the 20-event flow (0.1875), leaving 0.225. As rusty, the one above goes, and then half the
+        // imbalance is pushed.
+        FlowSample[] flows = [new(0, 1, 14), new(0, 2, 20), new(0, 3, 94)];
+        var moves = Decide(new HierarchicalMigrationPolicy(), 0, [1.2, 0.6], flows, 0b11);
+        Assert.That(moves, Is.EqualTo(new[] { new FlowMove(0, 2, 1) }), "the flow above the transfer leaves the smaller imbalance");
+    }
+
+    [Test]
+    public void Hierarchical_takes_the_nearest_flow_below_when_the_one_above_overshoots_and_nothing_that_adds_imbalance()
+    {
+        // Same ports; the flow above 0.15 is 1.06875 (114 events): moving it leaves 1.5375 against 0.3375 below.
+        FlowSample[] flows = [new(0, 1, 14), new(0, 4, 114)];
+        var moves = Decide(new HierarchicalMigrationPolicy(), 0, [1.2, 0.6], flows, 0b11);
+        Assert.That(moves, Is.EqualTo(new[] { new FlowMove(0, 1, 1) }), "below wins when above overshoots");
+        // Ports at 1.0 and 0.9: imbalances +-0.05; the only flows are 0.5 each, which would leave 0.9 against 0.1.
+        FlowSample[] heavy = [new(0, 1, 64), new(0, 2, 64)];
+        Assert.That(Decide(new HierarchicalMigrationPolicy(), 0, [1.0, 0.9], heavy, 0b11), Is.Empty, "no candidate lowers the imbalance: nothing moves");
+    }
+
+    [Test]
     public void Hierarchical_balances_two_nodes_with_opposite_imbalance_across_the_nodes()
     {
         // Ports 0,1 on node 0 (1.85 in all), ports 2,3 on node 1 (1.15): mean 0.75, node imbalance +-0.35, transfer 0.175.
