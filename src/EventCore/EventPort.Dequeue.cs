@@ -73,6 +73,7 @@ public sealed partial class EventPort
         }
 
         _counters.Dequeued += n;
+        _load.AddServed(n);
         if (!_load.IsBusy)
         {
             _load.BecomeBusy(Stopwatch.GetTimestamp());

@@ -140,7 +140,7 @@ public sealed partial class EventPort
         FlushAllOutput();
         if (_load.UpdateDue(now))
         {
-            _load.Update(now);
+            _load.Update(now, Backlog);
         }
 
         if (now - _nextMigration >= 0)

@@ -100,6 +100,10 @@ public sealed partial class EventPort
 
     internal MigrationState MigrationState => _emigration.State;
 
+    /// <summary>Events waiting for this port: in its input ring and in the input buffer a migration left. Their
+    /// growth over a load interval is demand the busy time cannot show (<see cref="Load.LoadMeter"/>).</summary>
+    private long Backlog => _inRing.Count + _inBufferLength;
+
     internal void OnStart(long now)
     {
         Debug.Assert(!_running && _credits == 0, "a port starts stopped and without credits");
@@ -108,7 +112,7 @@ public sealed partial class EventPort
             _servingScratch[q] = _queues[q].ServingMask;
         }
 
-        _load.Reset(now);
+        _load.Reset(now, Backlog);
         _nextMigration = now + _migrationInterval;
         _counters.LastActivity = now;
         _backoff.Reset();

@@ -40,7 +40,7 @@ public static class BalanceCommand
             WarmupNs = Duration(args, "warmup", "1s"),
             SampleNs = Duration(args, "sample", "10ms"),
             MigrationLatencyNs = Duration(args, "latency", "200us"),
-            MigrationIntervalNs = Duration(args, "interval", "1ms"),
+            MigrationIntervalNs = Duration(args, "interval", "250us"),
             HoldDownNs = Duration(args, "hold-down", "100ms"),
             MaxMovesPerInterval = (int)args.Whole("max-moves", 16, 1, 1024),
             LoadHalfLifeNs = Duration(args, "half-life", "0ms"),

@@ -20,9 +20,10 @@ namespace Qos.EventCore.Balancing;
 /// <item>domains of the source's node: likewise between domains;</item>
 /// <item>ports of the source's domain: likewise between ports.</item>
 /// </list>
-/// At each level the move takes the flow whose load is closest to <see cref="TransferRatio"/> (half) of the smaller
-/// of the two imbalances, and only when the move lowers the sum of the two imbalances; each entity pushes at most
-/// <see cref="PushMaxRatio"/> of its imbalance per decision. As in the DSW-local policy, a source below
+/// At each level, as rusty's <c>try_find_move_task</c>, the move takes, of the flow nearest at or below
+/// <see cref="TransferRatio"/> (half) of the smaller of the two imbalances and the flow nearest at or above it, the
+/// one that leaves the smaller sum of the two imbalances, and only when that sum is lower than before; each entity
+/// pushes at most <see cref="PushMaxRatio"/> of its imbalance per decision. As in the DSW-local policy, a source below
 /// <see cref="MinSourceLoad"/> moves nothing, targets stay below <see cref="MaxTargetLoad"/> and below the source,
 /// flows within the hold-down time stay, and the device's move budget caps the moves. Stateless: the ports call it
 /// concurrently.
@@ -78,7 +79,8 @@ public sealed class HierarchicalMigrationPolicy : IMigrationPolicy
         init => _portCostRatio = Ratio(value, nameof(PortCostRatio));
     }
 
-    /// <summary>The flow moved is the one whose load is closest to this share of the smaller imbalance (0 to 1). Default 0.5.</summary>
+    /// <summary>The flows nearest this share of the smaller imbalance, at or below it and at or above it, are the
+    /// candidates to move (0 to 1). Default 0.5.</summary>
     public double TransferRatio
     {
         get => _transferRatio;
@@ -241,8 +243,10 @@ public sealed class HierarchicalMigrationPolicy : IMigrationPolicy
 
             double pullImbalance = sums[pullEntity] - (sizes[pullEntity] * mean);
             double transfer = Math.Min(pushImbalance, -pullImbalance) * _transferRatio;
-            int bestFlow = -1, bestTarget = -1;
-            double bestDistance = double.PositiveInfinity;
+            // Why (rusty's try_find_move_task): the nearest flow at or below the transfer and the nearest at or
+            // above it, whichever leaves the smaller imbalance |push - x| + |pull - x|; the nearest one alone
+            // would take a small flow even when the heavy one just above it would end the imbalance.
+            Candidate below = Candidate.None, above = Candidate.None;
             for (int i = 0; i < flows.Length; i++)
             {
                 if (chosen[i] || !context.MayMove(in flows[i]) || (uint)flows[i].QueueId >= (uint)context.QueueServingPorts.Length)
@@ -251,8 +255,9 @@ public sealed class HierarchicalMigrationPolicy : IMigrationPolicy
                 }
 
                 double load = flows[i].Count * state.PerEvent;
-                double distance = Math.Abs(load - transfer);
-                if (distance >= bestDistance)
+                bool nearerBelow = load <= transfer && (below.Flow < 0 || load > below.Load);
+                bool nearerAbove = load >= transfer && (above.Flow < 0 || load < above.Load);
+                if (!nearerBelow && !nearerAbove)
                 {
                     continue;
                 }
@@ -263,19 +268,29 @@ public sealed class HierarchicalMigrationPolicy : IMigrationPolicy
                     continue;
                 }
 
-                bestDistance = distance;
-                bestFlow = i;
-                bestTarget = target;
+                if (nearerBelow)
+                {
+                    below = new Candidate(i, target, load);
+                }
+
+                if (nearerAbove)
+                {
+                    above = new Candidate(i, target, load);
+                }
             }
 
-            if (bestFlow < 0)
+            double before = pushImbalance - pullImbalance;
+            double belowAfter = below.Flow < 0 ? double.PositiveInfinity : Math.Abs(pushImbalance - below.Load) + Math.Abs(pullImbalance + below.Load);
+            double aboveAfter = above.Flow < 0 ? double.PositiveInfinity : Math.Abs(pushImbalance - above.Load) + Math.Abs(pullImbalance + above.Load);
+            Candidate best = belowAfter <= aboveAfter ? below : above;
+            double after = Math.Min(belowAfter, aboveAfter);
+            if (best.Flow < 0)
             {
                 return;
             }
 
-            double moved = flows[bestFlow].Count * state.PerEvent;
-            double before = pushImbalance - pullImbalance;
-            double after = Math.Abs(pushImbalance - moved) + Math.Abs(pullImbalance + moved);
+            int bestFlow = best.Flow, bestTarget = best.Target;
+            double moved = best.Load;
             double targetAfter = projected[bestTarget] + moved;
             if (after >= before || targetAfter >= _maxTargetLoad || targetAfter >= projected[source])
             {
@@ -303,6 +318,12 @@ public sealed class HierarchicalMigrationPolicy : IMigrationPolicy
         }
 
         return best;
+    }
+
+    /// <summary>A flow that could move (index in the sample), where to, and its estimated load.</summary>
+    private readonly record struct Candidate(int Flow, int Target, double Load)
+    {
+        public static Candidate None => new(-1, -1, 0);
     }
 
     /// <summary>What one decision has done so far.</summary>

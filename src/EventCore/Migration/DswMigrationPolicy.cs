@@ -6,22 +6,27 @@ namespace Qos.EventCore.Migration;
 /// <summary>
 /// The default policy, DSW-local after DPDK's DSW: each port decides for itself from its own recent events. A port
 /// loaded at least <see cref="MinSourceLoad"/> moves up to <see cref="MaxFlowsPerMigration"/> flows, one at a time,
-/// each time taking the (flow, target) pair that leaves the target most idle — which prefers small flows and idle
-/// targets — among pairs where the target serves the flow's queue, the target plus the flow stays below
+/// each time taking the (flow, target) pair that lowers the source-target load gap most — the flow closest to half
+/// the gap — and, among equal ones, the pair that leaves the target most idle (small flows and idle targets first);
+/// only pairs where the target serves the flow's queue, the target plus the flow stays below
 /// <see cref="MaxTargetLoad"/> and below the source, and the source is at least <see cref="MinLoadGap"/> above the
-/// target. A flow's load is the source's load times its share of the recent events. Loads include what other
-/// ports have already promised to a target, and each move is added to the projection before the next one, so
-/// ports do not all pile onto the same target. It never moves every flow it saw, never a flow within the
-/// hold-down time, and never more than the device's move budget.
+/// target. <see cref="PreferMostIdleTarget"/> restores DPDK's own choice (most idle target after the move only),
+/// which sheds an overload as many small flows, one migration interval after another. A flow's load is the source's
+/// load times its share of the recent events. Loads include what other ports have already promised to a target,
+/// and each move is added to the projection before the next one, so ports do not all pile onto the same target. It
+/// never moves every flow it saw, never a flow within the hold-down time, and never more than the device's move
+/// budget.
 /// </summary>
 public sealed class DswMigrationPolicy : IMigrationPolicy
 {
     private const int MaxSample = RecentFlows.Capacity;
+    private const double GainTolerance = 1e-9;
 
     private readonly double _minSourceLoad = 0.70;
     private readonly double _maxTargetLoad = 0.95;
-    private readonly double _minLoadGap = 0.10;
+    private readonly double _minLoadGap = 0.07;
     private readonly int _maxFlowsPerMigration = 8;
+    private readonly bool _preferMostIdle;
 
     /// <summary>Below this load (0 to 1) a port moves nothing away. Default 0.70.</summary>
     public double MinSourceLoad
@@ -39,7 +44,7 @@ public sealed class DswMigrationPolicy : IMigrationPolicy
             : throw new ArgumentOutOfRangeException(nameof(MaxTargetLoad), value, $"MaxTargetLoad {value} must be from 0 to 1");
     }
 
-    /// <summary>The source must be at least this much (0 to 1) more loaded than a target. Default 0.10.</summary>
+    /// <summary>The source must be at least this much (0 to 1) more loaded than a target. Default 0.07.</summary>
     public double MinLoadGap
     {
         get => _minLoadGap;
@@ -53,6 +58,16 @@ public sealed class DswMigrationPolicy : IMigrationPolicy
         get => _maxFlowsPerMigration;
         init => _maxFlowsPerMigration = value is >= 1 and <= Emigration.MaxFlows ? value
             : throw new ArgumentOutOfRangeException(nameof(MaxFlowsPerMigration), value, $"MaxFlowsPerMigration {value} must be from 1 to {Emigration.MaxFlows}");
+    }
+
+    /// <summary>
+    /// <c>false</c> (default): take the pair that lowers the source-target gap most, the most idle target breaking
+    /// ties. <c>true</c>: DPDK's weighting, the pair that leaves the target most idle, whatever the gap.
+    /// </summary>
+    public bool PreferMostIdleTarget
+    {
+        get => _preferMostIdle;
+        init => _preferMostIdle = value;
     }
 
     /// <inheritdoc/>
@@ -78,7 +93,7 @@ public sealed class DswMigrationPolicy : IMigrationPolicy
         while (count < limit && count < flows.Length - 1 && projected[source] >= _minSourceLoad)
         {
             int bestFlow = -1, bestTarget = -1;
-            double bestWeight = double.NegativeInfinity;
+            double bestGain = double.NegativeInfinity, bestAfter = double.PositiveInfinity;
             for (int i = 0; i < flows.Length; i++)
             {
                 if (chosen[i] || !context.MayMove(in flows[i]) || (uint)flows[i].QueueId >= (uint)context.QueueServingPorts.Length)
@@ -103,11 +118,15 @@ public sealed class DswMigrationPolicy : IMigrationPolicy
                         continue;
                     }
 
-                    // Why (DSW): the more idle the target stays, the better: small flows to idle ports first.
-                    double weight = 1 - after;
-                    if (weight > bestWeight)
+                    // Why: the gap shrinks by 2 x min(flow, gap - flow), most for a flow of half the gap; a
+                    // shift's new heavy flow then moves whole to a port that just lost one, instead of as dozens
+                    // of small flows. Why ties to the more idle target (DSW): small flows to idle ports first.
+                    double gap = projected[source] - projected[t];
+                    double gain = _preferMostIdle ? 0 : gap - Math.Abs(gap - (2 * load));
+                    if (gain > bestGain + GainTolerance || (gain >= bestGain - GainTolerance && after < bestAfter))
                     {
-                        bestWeight = weight;
+                        bestGain = gain;
+                        bestAfter = after;
                         bestFlow = i;
                         bestTarget = t;
                     }

@@ -8,8 +8,9 @@ public readonly ref struct MigrationContext
 {
     /// <summary>A context, as the device builds it (and as tests build synthetic ones).</summary>
     /// <param name="sourcePort">The deciding port.</param>
-    /// <param name="portLoads">Each port's smoothed load, 0 (idle) to 1 (always busy), by port id; includes load
-    /// already on its way to a port by recent migrations.</param>
+    /// <param name="portLoads">Each port's smoothed load by port id: the work offered to it as a share of what it
+    /// can serve, 0 (idle) to 1 (busy all the time, backlog steady) and above 1 (up to 2) when its backlog grows;
+    /// includes load already on its way to a port by recent migrations.</param>
     /// <param name="recentFlows">The flows the source owns among its recent events, smallest count first; only flows
     /// of queues whose flows may move.</param>
     /// <param name="sampleSize">How many recent events the counts are out of (at least their total).</param>
@@ -43,7 +44,7 @@ public readonly ref struct MigrationContext
     /// <summary>The deciding port, which owns every flow in <see cref="RecentFlows"/>.</summary>
     public int SourcePort { get; }
 
-    /// <summary>Each port's load, 0 to 1, by port id.</summary>
+    /// <summary>Each port's load by port id, from 0; above 1 for a port whose backlog grows (see the constructor).</summary>
     public ReadOnlySpan<double> PortLoads { get; }
 
     /// <summary>Movable flows seen recently by the source, smallest count first.</summary>

@@ -30,7 +30,8 @@ public sealed class EventPortStats
     /// <summary>Enqueue calls refused for lack of credits (back-pressure).</summary>
     public required long Refused { get; init; }
 
-    /// <summary>The smoothed load, 0 (idle) to 1 (always busy).</summary>
+    /// <summary>The smoothed load: work offered as a share of what the port serves, 0 (idle) to 1 (always busy),
+    /// above 1 (up to 2) while its backlog grows.</summary>
     public required double Load { get; init; }
 
     /// <summary>Flows this port moved away.</summary>

@@ -1,5 +1,6 @@
 using System.Threading;
 using NUnit.Framework;
+using Qos.EventCore.Migration;
 using Qos.Perf.Balance.Simulation;
 
 namespace Qos.EventCore.Tests.Balancing;
@@ -32,6 +33,18 @@ public sealed class BalanceSimulatorTests
         Assert.That(second, Is.EqualTo(first), "virtual time and one seeded generator: a run is repeatable to the last digit");
         string other = BalanceSimulator.Run(Small(policy, 8)).ToJson(includeSeries: true);
         Assert.That(other, Is.Not.EqualTo(first), "the seed matters");
+    }
+
+    [Test]
+    [CancelAfter(30_000)]
+    public void A_policy_factory_replaces_the_named_policy_and_its_settings_matter(CancellationToken token)
+    {
+        string named = BalanceSimulator.Run(Small("dsw", 5)).ToJson(includeSeries: true);
+        string same = BalanceSimulator.Run(Small("dsw", 5) with { PolicyFactory = () => new DswMigrationPolicy() }).ToJson(includeSeries: true);
+        Assert.That(same, Is.EqualTo(named), "a factory making the default policy gives the named policy's run");
+        BalanceResult dpdk = BalanceSimulator.Run(Small("dsw", 5) with { PolicyFactory = () => new DswMigrationPolicy { PreferMostIdleTarget = true, MinLoadGap = 0.10 } });
+        BalanceResult gap = BalanceSimulator.Run(Small("dsw", 5));
+        Assert.That(gap.Moves, Is.LessThan(dpdk.Moves), "moving the flow nearest half the gap needs fewer moves than shedding small flows");
     }
 
     [Test]

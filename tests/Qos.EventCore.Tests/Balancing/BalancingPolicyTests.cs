@@ -28,14 +28,46 @@ public sealed class BalancingPolicyTests
     private static IMigrationPolicy[] Both() => [new DswMigrationPolicy(), new HierarchicalMigrationPolicy()];
 
     [Test]
-    public void Dsw_local_sheds_a_small_flow_to_the_most_idle_port_before_a_large_one()
+    public void Dsw_local_with_dpdk_weighting_sheds_a_small_flow_to_the_most_idle_port_before_a_large_one()
     {
         // Source 1.0: one flow of 0.5, one of 0.3125, one of 0.125, one of 0.0625. Port 1 is the most idle.
         FlowSample[] flows = [new(0, 1, 8), new(0, 2, 16), new(0, 3, 40), new(0, 4, 64)];
-        var moves = Decide(new DswMigrationPolicy(), 0, [1.0, 0.3, 0.6, 0.8], flows, FourPorts);
+        var moves = Decide(new DswMigrationPolicy { PreferMostIdleTarget = true }, 0, [1.0, 0.3, 0.6, 0.8], flows, FourPorts);
         Assert.That(moves, Is.Not.Empty, "an overloaded port with idle peers moves something");
         Assert.That(moves[0], Is.EqualTo(new FlowMove(0, 1, 1)), "the smallest flow goes first, to the most idle port");
         Assert.That(moves, Has.None.Matches<FlowMove>(m => m.FlowHash == 4), "the 0.5 flow would leave its target above the source: it stays");
+    }
+
+    [Test]
+    public void Dsw_local_moves_the_flow_closest_to_half_the_gap_and_stops_below_the_threshold()
+    {
+        // Source 1.0 (flows 0.0625, 0.125, 0.3125, 0.5); ports 1, 2, 3 at 0.3, 0.6, 0.8. Gap to port 1 is 0.7: the
+        // 0.3125 flow lowers it by 0.625, the 0.5 flow by only 0.4, the small ones by 0.125 and 0.25. Afterwards the
+        // projected source is 0.6875, below MinSourceLoad 0.70: one move.
+        FlowSample[] flows = [new(0, 1, 8), new(0, 2, 16), new(0, 3, 40), new(0, 4, 64)];
+        var moves = Decide(new DswMigrationPolicy(), 0, [1.0, 0.3, 0.6, 0.8], flows, FourPorts);
+        Assert.That(moves, Is.EqualTo(new[] { new FlowMove(0, 3, 1) }),
+            "the flow nearest half the gap goes, whole, to the port that leaves the largest gap");
+    }
+
+    [Test]
+    public void Dsw_local_breaks_a_tie_in_gap_reduction_towards_the_more_idle_target()
+    {
+        // Flow 1 is 0.125 (16 of 128 events at load 1.0); it lowers the gap to port 1 (0.25) and to port 2 (0.4) by
+        // 0.25 each. Port 2 stays more idle (0.725 against 0.875). Flow 2 (0.875) fits nowhere; port 3 is full.
+        FlowSample[] flows = [new(0, 1, 16), new(0, 2, 112)];
+        var moves = Decide(new DswMigrationPolicy(), 0, [1.0, 0.75, 0.6, 0.99], flows, FourPorts);
+        Assert.That(moves, Is.EqualTo(new[] { new FlowMove(0, 1, 2) }), "equal gain: the more idle target wins");
+    }
+
+    [Test]
+    public void Dsw_local_moves_nothing_while_every_gap_is_below_the_minimum_gap()
+    {
+        FlowSample[] flows = [new(0, 1, 4), new(0, 2, 8), new(0, 3, 116)];
+        Assert.That(Decide(new DswMigrationPolicy(), 0, [0.80, 0.74, 0.75, 0.78], flows, FourPorts), Is.Empty,
+            "source 0.80, best target 0.74: a gap of 0.06 is below MinLoadGap 0.07");
+        Assert.That(Decide(new DswMigrationPolicy(), 0, [0.80, 0.72, 0.75, 0.78], flows, FourPorts), Has.Length.EqualTo(1),
+            "a gap of 0.08 lets the flow nearest half of it (0.025) move");
     }
 
     [Test]
@@ -45,6 +77,30 @@ public sealed class BalancingPolicyTests
         FlowSample[] flows = [new(0, 1, 8), new(0, 2, 16), new(0, 3, 40), new(0, 4, 64)];
         var moves = Decide(new HierarchicalMigrationPolicy(), 0, [1.0, 0.5], flows, 0b11);
         Assert.That(moves, Is.EqualTo(new[] { new FlowMove(0, 2, 1) }), "one move: the 0.125 flow, after which half the imbalance is pushed");
+    }
+
+    [Test]
+    public void Hierarchical_takes_the_nearest_flow_above_half_the_imbalance_when_it_leaves_less_imbalance()
+    {
+        // Two ports at 1.2 and 0.6 (demand: the source is overloaded), mean 0.9: imbalances +0.3 and -0.3, transfer
+        // 0.15. Nearest below: the 14-event flow (0.13125, closer to 0.15), leaving |0.3 - x| + |0.3 - x| = 0.3375;
+        // nearest above: the 20-event flow (0.1875), leaving 0.225. As rusty, the one above goes, and then half the
+        // imbalance is pushed.
+        FlowSample[] flows = [new(0, 1, 14), new(0, 2, 20), new(0, 3, 94)];
+        var moves = Decide(new HierarchicalMigrationPolicy(), 0, [1.2, 0.6], flows, 0b11);
+        Assert.That(moves, Is.EqualTo(new[] { new FlowMove(0, 2, 1) }), "the flow above the transfer leaves the smaller imbalance");
+    }
+
+    [Test]
+    public void Hierarchical_takes_the_nearest_flow_below_when_the_one_above_overshoots_and_nothing_that_adds_imbalance()
+    {
+        // Same ports; the flow above 0.15 is 1.06875 (114 events): moving it leaves 1.5375 against 0.3375 below.
+        FlowSample[] flows = [new(0, 1, 14), new(0, 4, 114)];
+        var moves = Decide(new HierarchicalMigrationPolicy(), 0, [1.2, 0.6], flows, 0b11);
+        Assert.That(moves, Is.EqualTo(new[] { new FlowMove(0, 1, 1) }), "below wins when above overshoots");
+        // Ports at 1.0 and 0.9: imbalances +-0.05; the only flows are 0.5 each, which would leave 0.9 against 0.1.
+        FlowSample[] heavy = [new(0, 1, 64), new(0, 2, 64)];
+        Assert.That(Decide(new HierarchicalMigrationPolicy(), 0, [1.0, 0.9], heavy, 0b11), Is.Empty, "no candidate lowers the imbalance: nothing moves");
     }
 
     [Test]

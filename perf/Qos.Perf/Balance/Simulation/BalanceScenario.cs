@@ -56,7 +56,10 @@ public sealed record BalanceScenario
     /// <summary>Half-life of the load meters' running average; 0: one update interval (the device default).</summary>
     public long LoadHalfLifeNs { get; init; }
 
-    public long MigrationIntervalNs { get; init; } = 1 * Millisecond;
+    /// <summary>Mean time between a worker's migration decisions (each one jittered by ±half of it). 250 µs: after a
+    /// shift the first decision then comes about 0.25 ms after the load meter sees it, which a 10 ms sample window
+    /// needs to stay within 1.10 of the mean (the device's default, <c>MigrationIntervalMicroseconds</c>, is 1000).</summary>
+    public long MigrationIntervalNs { get; init; } = Millisecond / 4;
 
     public long HoldDownNs { get; init; } = 100 * Millisecond;
 
@@ -68,8 +71,11 @@ public sealed record BalanceScenario
     /// <summary>Whether the result keeps every worker's load per sample (for plots).</summary>
     public bool KeepWorkerSeries { get; init; }
 
+    /// <summary>When set, makes the policy instead of <see cref="Policy"/>'s defaults (to try non-default settings).</summary>
+    public Func<IMigrationPolicy>? PolicyFactory { get; init; }
+
     /// <summary>The policy object named by <see cref="Policy"/>, with its defaults: the same objects the device uses.</summary>
-    public IMigrationPolicy CreatePolicy() => Policy switch
+    public IMigrationPolicy CreatePolicy() => PolicyFactory is not null ? PolicyFactory() : Policy switch
     {
         "dsw" => new DswMigrationPolicy(),
         "hierarchical" => new HierarchicalMigrationPolicy(),

@@ -10,7 +10,8 @@ namespace Qos.Perf.Balance.Simulation;
 
 /// <summary>
 /// A deterministic virtual-time model of an event device's workers, driving the real balancing code: each worker has
-/// a real <see cref="LoadMeter"/> (fed with its busy time), a real <see cref="RecentFlows"/> sample (128 events
+/// a real <see cref="LoadMeter"/> (fed with its busy time, the work it served and the work queued to it, in nanoseconds
+/// of service, as the device feeds it events), a real <see cref="RecentFlows"/> sample (128 events
 /// drawn from the flows it serves, in proportion to their rates), a real <see cref="MigrationPlanner"/> around the
 /// policy, a shared <see cref="MigrationLedger"/> (hold-down, move cap), a real <see cref="Emigration"/> and the
 /// queue's real owner table (<see cref="QueueState"/>). What is modelled: service is a fluid (each worker serves up
@@ -253,6 +254,7 @@ public sealed class BalanceSimulator
                 double busy = Math.Min(dt, available);
                 _backlog[w] = available - busy;
                 LoadMeter meter = _meters[w];
+                meter.AddServed((long)Math.Round(busy));
                 if (busy > 0 && !meter.IsBusy)
                 {
                     meter.BecomeBusy(t);
@@ -265,7 +267,7 @@ public sealed class BalanceSimulator
 
                 if (meter.UpdateDue(t + s.TickNs))
                 {
-                    meter.Update(t + s.TickNs);
+                    meter.Update(t + s.TickNs, (long)Math.Round(_backlog[w]));
                 }
 
                 windowLoad[w] += _offered[w];
