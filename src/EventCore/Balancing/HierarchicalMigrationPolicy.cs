@@ -37,8 +37,8 @@ public sealed class HierarchicalMigrationPolicy : IMigrationPolicy
 
     private readonly double _minSourceLoad = 0.70;
     private readonly double _maxTargetLoad = 0.95;
-    private readonly double _nodeCostRatio = 0.05;
-    private readonly double _domainCostRatio = 0.03;
+    private readonly double _nodeCostRatio = 0.04;
+    private readonly double _domainCostRatio = 0.025;
     private readonly double _portCostRatio = 0.02;
     private readonly double _transferRatio = 0.5;
     private readonly double _pushMaxRatio = 0.5;
@@ -58,14 +58,14 @@ public sealed class HierarchicalMigrationPolicy : IMigrationPolicy
         init => _maxTargetLoad = Ratio(value, nameof(MaxTargetLoad));
     }
 
-    /// <summary>A node pushes when its load exceeds its share by more than this ratio of the share (0 to 1). Default 0.05.</summary>
+    /// <summary>A node pushes when its load exceeds its share by more than this ratio of the share (0 to 1). Default 0.04.</summary>
     public double NodeCostRatio
     {
         get => _nodeCostRatio;
         init => _nodeCostRatio = Ratio(value, nameof(NodeCostRatio));
     }
 
-    /// <summary>A domain pushes, within its node, above this ratio of its share (0 to 1). Default 0.03.</summary>
+    /// <summary>A domain pushes, within its node, above this ratio of its share (0 to 1). Default 0.025.</summary>
     public double DomainCostRatio
     {
         get => _domainCostRatio;

@@ -125,11 +125,11 @@ public sealed class BalancingPolicyTests
     [Test]
     public void Hierarchical_keeps_a_move_inside_its_node_when_the_nodes_are_balanced_within_their_cost()
     {
-        // Node 0 = 1.65, node 1 = 1.50: 0.075 over its share, under the node cost (0.05 x 1.575). Port 3 is the most
-        // idle port, but the imbalance is between ports 0 and 1: DSW-local crosses the node, hierarchical does not.
+        // Node 0 = 1.64, node 1 = 1.54: 0.05 over its share, under the node cost (0.04 x 1.59 = 0.064). Port 3 is the
+        // most idle port, but the imbalance is between ports 0 and 1: DSW-local crosses the node, hierarchical does not.
         BalanceTopology topology = BalanceTopology.Uniform(4, 2, 2);
         FlowSample[] flows = [new(0, 1, 8), new(0, 2, 12), new(0, 3, 20), new(0, 4, 88)];
-        double[] loads = [0.95, 0.70, 0.82, 0.68];
+        double[] loads = [0.95, 0.69, 0.88, 0.66];
         var hierarchical = Decide(new HierarchicalMigrationPolicy(), 0, loads, flows, FourPorts, topology);
         Assert.That(hierarchical, Is.Not.Empty.And.All.Matches<FlowMove>(m => m.TargetPort == 1), "within the domain, to port 1");
         var dsw = Decide(new DswMigrationPolicy(), 0, loads, flows, FourPorts, topology);
