@@ -28,10 +28,11 @@ public sealed class ProfileFuzzTests
         int seed = int.TryParse(Environment.GetEnvironmentVariable("QOS_FUZZ_SEED"), out int s) ? s : 20261122;
         int cases = int.TryParse(Environment.GetEnvironmentVariable("QOS_FUZZ_CASES"), out int c) ? c : Cases;
         var random = new Random(seed);
+        // Why a fixed count and no time budget: the cases run must not depend on how busy the machine is
+        // (4000 take about 2 s in Debug).
         var watch = Stopwatch.StartNew();
-        var budget = TimeSpan.FromSeconds(15.0 * Math.Max(1, cases / Cases));
         int loaded = 0, refused = 0;
-        for (int i = 0; i < cases && watch.Elapsed < budget; i++)
+        for (int i = 0; i < cases; i++)
         {
             string yaml = Mutate(sources[random.Next(sources.Length)], random);
             try
@@ -50,8 +51,9 @@ public sealed class ProfileFuzzTests
             }
         }
 
-        Assert.That(loaded + refused, Is.GreaterThan(500), "enough cases ran in the time allowed");
+        Assert.That(loaded + refused, Is.EqualTo(cases), "every case ran to a result");
         Assert.That(refused, Is.Positive, "mutations break profiles");
+        Assert.That(loaded, Is.Positive, "and some mutations leave a valid profile, so the valid path is fuzzed too");
         TestContext.Out.WriteLine($"{loaded} mutated profiles loaded, {refused} refused, in {watch.Elapsed.TotalSeconds:F1} s");
     }
 
