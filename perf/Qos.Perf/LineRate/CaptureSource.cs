@@ -82,10 +82,7 @@ public sealed class CaptureSource : IPacketSource
         int used = 0;
         while (await reader.ReadAsync().ConfigureAwait(false) is { } record)
         {
-            if (record.OriginalLength < 1 || record.OriginalLength > config.Mtu)
-            {
-                throw new PcapException(reader.RecordOffset + 12, $"frame of {record.OriginalLength} bytes is outside 1..{config.Mtu} (the profile's MTU)");
-            }
+            PcapSource.CheckLength(reader, record, config.Mtu);
 
             if (used + (long)record.Frame.Length > bytes.Length)
             {

@@ -2,6 +2,7 @@ using System;
 using System.Globalization;
 using System.IO;
 using Qos.Perf.Cli;
+using Qos.Perf.Profiles;
 using Qos.TrafficManager.Classification;
 using Qos.TrafficManager.Configuration;
 using Qos.TrafficManager.Profiles;
@@ -46,13 +47,7 @@ public static class LineRateCommand
         ClassifierOptions? classifierOptions;
         try
         {
-            var options = ProfileLoader.LoadOptions(profile);
-            loaded = options.ToPortConfig();
-            classifierOptions = options.Classifier;
-            if (pcap is not null && classifierOptions is null)
-            {
-                throw new ProfileException("classifier", null, "is missing: --pcap needs the profile's classifier section to map frames to paths", 0, 0);
-            }
+            (loaded, classifierOptions) = ProfileInput.Load(profile, pcap is null ? null : "--pcap");
         }
         catch (ProfileException e)
         {

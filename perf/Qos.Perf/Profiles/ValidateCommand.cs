@@ -31,9 +31,7 @@ public static class ValidateCommand
         ClassifierOptions? classifier;
         try
         {
-            var options = ProfileLoader.LoadOptions(path);
-            config = options.ToPortConfig();
-            classifier = options.Classifier;
+            (config, classifier) = ProfileInput.Load(path);
             if (classifier is not null)
             {
                 Classifier.Create(classifier, config);

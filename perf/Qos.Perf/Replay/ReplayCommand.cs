@@ -2,6 +2,7 @@ using System;
 using System.Globalization;
 using System.IO;
 using Qos.Perf.Cli;
+using Qos.Perf.Profiles;
 using Qos.TrafficManager.Classification;
 using Qos.TrafficManager.Configuration;
 using Qos.TrafficManager.Profiles;
@@ -36,13 +37,10 @@ public static class ReplayCommand
         Classifier? classifier = null;
         try
         {
-            var options = ProfileLoader.LoadOptions(profilePath);
-            config = options.ToPortConfig();
+            (config, var classifierOptions) = ProfileInput.Load(profilePath, pcapPath is null ? null : "--pcap");
             if (pcapPath is not null)
             {
-                classifier = Classifier.Create(
-                    options.Classifier ?? throw new ProfileException("classifier", null, "is missing: --pcap needs the profile's classifier section to map frames to paths", 0, 0),
-                    config);
+                classifier = Classifier.Create(classifierOptions!, config);
             }
         }
         catch (ProfileException e)

@@ -32,6 +32,16 @@ internal sealed class PcapSource : ReplaySource
     /// <summary>The first record's timestamp (nanoseconds since the Unix epoch): the replay's time 0.</summary>
     public long Epoch { get; private set; }
 
+    /// <summary>A frame the scheduler can take: 1 to <paramref name="mtu"/> bytes on the wire.</summary>
+    /// <exception cref="PcapException">It is not; the offset is the record's original-length field.</exception>
+    public static void CheckLength(PcapReader reader, PcapRecord record, int mtu)
+    {
+        if (record.OriginalLength < 1 || record.OriginalLength > mtu)
+        {
+            throw new PcapException(reader.RecordOffset + 12, $"frame of {record.OriginalLength} bytes is outside 1..{mtu} (the profile's MTU)");
+        }
+    }
+
     public override async ValueTask<(bool Read, Packet Packet, long Arrival)> NextAsync()
     {
         if (await _reader.ReadAsync(_cancellationToken).ConfigureAwait(false) is not { } record)
@@ -53,10 +63,7 @@ internal sealed class PcapSource : ReplaySource
         }
 
         _previous = time;
-        if (record.OriginalLength < 1 || record.OriginalLength > _config.Mtu)
-        {
-            throw new PcapException(at + 12, $"frame of {record.OriginalLength} bytes is outside 1..{_config.Mtu} (the profile's MTU)");
-        }
+        CheckLength(_reader, record, _config.Mtu);
 
         if (!ReplayEngine.TryArrivalBytes(time, _config.Rate, out long arrival))
         {
