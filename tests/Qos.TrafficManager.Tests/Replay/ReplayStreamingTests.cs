@@ -30,11 +30,21 @@ public sealed class ReplayStreamingTests
             return allocated;
         }
 
-        // Warm-up: until the JIT has tiered the loop up, its own bookkeeping allocates on this thread.
+        // Warm-up: until the JIT has tiered the loop up, its own bookkeeping allocates on this thread, at times of
+        // its choosing. Why the best of five: that bookkeeping is a one-off that can land in any measurement, while
+        // an allocation per row would show in every one (180,000 more rows, megabytes).
         Allocated(100_000);
         Allocated(100_000);
-        long small = Allocated(20_000);
-        long large = Allocated(200_000);
+        long small = 0, large = 0;
+        for (int attempt = 0; attempt < 5; attempt++)
+        {
+            small = Allocated(20_000);
+            large = Allocated(200_000);
+            if (large - small < 64 * 1024)
+            {
+                break;
+            }
+        }
 
         Assert.That(large - small, Is.LessThan(64 * 1024), $"10 times the rows, the same allocation ({small} B vs {large} B)");
     }
