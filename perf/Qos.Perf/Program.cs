@@ -10,7 +10,7 @@ public static class Program
     private static readonly Dictionary<string, (string Summary, Func<Arguments, int> Run)> _commands = new(StringComparer.Ordinal)
     {
         ["help"] = ("show this help", _ => Help()),
-        ["linerate"] = ("the port scheduler at line rate on one core with a NIC model (--profile --seconds --frames --load --mix --pcap --plot --json)", LineRate.LineRateCommand.Run),
+        ["linerate"] = ("the port scheduler at line rate on one core with a NIC model (--profile --seconds --frames --load --mix --pcap --rx-thread --plot --json)", LineRate.LineRateCommand.Run),
         ["sched"] = ("scheduler throughput, the DPDK rte_sched peer workload (--pipes --inflight --seconds --rounds --json)", Sched.SchedCommand.Run),
         ["events"] = ("event scheduler throughput, the DPDK event_dsw peer workload (--producers --workers --flows --burst --seconds --skew --json)", Events.EventsCommand.Run),
         ["validate"] = ("check a YAML profile and summarise its hierarchy (PROFILE.yaml)", Profiles.ValidateCommand.Run),

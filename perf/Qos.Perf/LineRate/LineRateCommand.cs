@@ -13,10 +13,14 @@ namespace Qos.Perf.LineRate;
 /// <summary>
 /// <c>linerate</c>: the port scheduler on one core in real time, keeping a NIC model's transmit ring full while a
 /// seeded source offers <c>--load</c> × line rate over the profile's pipes, classes and queues, or a capture
-/// (<c>--pcap</c>) loops through the profile's classifier at that load.
+/// (<c>--pcap</c>) loops through the profile's classifier at that load; with <c>--rx-thread</c> the source (and the
+/// classifier) run on a second thread that feeds the scheduler through a ring.
 /// </summary>
 public static class LineRateCommand
 {
+    /// <summary>Packets the ring from the RX thread holds (<c>--rx-thread</c>).</summary>
+    private const int RxRing = 1 << 14;
+
     public static int Run(Arguments args)
     {
         string profile = args.Text("profile") ?? args.Positional(0) ?? throw new UsageException("--profile PATH is required (see profiles/)");
@@ -29,6 +33,7 @@ public static class LineRateCommand
         uint seed = (uint)args.Whole("seed", 1, 0, uint.MaxValue);
         int ring = (int)args.Whole("ring", 1024, 64, 1 << 20);
         int wake = (int)args.Whole("wake", ring / 2, 1, ring);
+        bool rxThread = args.Flag("rx-thread");
         bool json = args.Flag("json");
         bool quiet = args.Flag("quiet");
         string? plot = args.Text("plot");
@@ -62,7 +67,8 @@ public static class LineRateCommand
         if (pcap is null)
         {
             frames ??= "imix";
-            run = new LineRateRun(config, FrameMix.Parse(frames, config.Mtu), mix ?? "uniform", seed, load, ring, wake);
+            var frameMix = FrameMix.Parse(frames, config.Mtu);
+            run = new LineRateRun(config, new TrafficSource(config, frameMix, mix ?? "uniform", seed), frameMix.Name, load, ring, wake, rxThread ? RxRing : 0);
         }
         else
         {
@@ -84,7 +90,7 @@ public static class LineRateCommand
             }
 
             frames = string.Create(CultureInfo.InvariantCulture, $"capture {Path.GetFileName(pcap)} ({source.FrameCount} frames, mean {source.MeanLength:F0} B)");
-            run = new LineRateRun(config, source, frames, load, ring, wake);
+            run = new LineRateRun(config, source, frames, load, ring, wake, rxThread ? RxRing : 0);
         }
 
         bool stop = false;

@@ -8,7 +8,10 @@ using Qos.TrafficManager.Packets;
 
 namespace Qos.Perf.LineRate;
 
-/// <summary>One real-time run: source → port scheduler → NIC ring, all on the calling thread.</summary>
+/// <summary>
+/// One real-time run: source → port scheduler → NIC ring, all on the calling thread, or with the source on a thread
+/// of its own feeding the scheduler through a ring (<see cref="RxStage"/>).
+/// </summary>
 public sealed class LineRateRun : IDisposable
 {
     private const int Burst = 64;
@@ -22,13 +25,21 @@ public sealed class LineRateRun : IDisposable
     private readonly int _wake;
     private readonly Packet[] _in = new Packet[Burst];
     private readonly Packet[] _out = new Packet[Burst];
+    private readonly RxStage? _rx;
 
     public LineRateRun(PortConfig config, FrameMix frames, string mix, uint seed, double load, int ring, int wake)
         : this(config, new TrafficSource(config, frames, mix, seed), frames.Name, load, ring, wake)
     {
     }
 
-    public LineRateRun(PortConfig config, IPacketSource source, string framesName, double load, int ring, int wake)
+    /// <param name="config">The port, its transmit lead set for the NIC ring.</param>
+    /// <param name="source">What is offered.</param>
+    /// <param name="framesName">The frames, for the report.</param>
+    /// <param name="load">Offered share of the line rate.</param>
+    /// <param name="ring">NIC ring size.</param>
+    /// <param name="wake">NIC ring occupancy below which the scheduler refills it.</param>
+    /// <param name="rxRing">0: the source runs on the scheduler's thread; else the size of the ring from an RX thread.</param>
+    public LineRateRun(PortConfig config, IPacketSource source, string framesName, double load, int ring, int wake, int rxRing = 0)
     {
         _config = config;
         _clock = new StopwatchByteClock(config.Rate);
@@ -37,7 +48,12 @@ public sealed class LineRateRun : IDisposable
         _nic = new NicModel(ring);
         _load = load;
         _wake = wake;
-        Report = new LineRateReport(config, framesName, source.Mix, load, _source.PipeCount);
+        if (rxRing > 0)
+        {
+            _rx = new RxStage(source, config.Rate, config.FrameOverhead, load, rxRing);
+        }
+
+        Report = new LineRateReport(config, rxRing > 0 ? $"{framesName}, RX on its own thread" : framesName, source.Mix, load, _source.PipeCount);
     }
 
     public LineRateReport Report { get; }
@@ -56,6 +72,7 @@ public sealed class LineRateRun : IDisposable
         bool backlogged = false;
         long idleBefore = 0, idleWhileBackloggedBefore = 0;
         _nic.Start(origin);
+        _rx?.Start();
         double offeredCost = 0;
         start = reporting ? start : origin;
         long idleTicks = 0, allocatedByProgress = 0;
@@ -86,9 +103,23 @@ public sealed class LineRateRun : IDisposable
                 allocatedByProgress = 0;
             }
 
-            // The source: catch up with load × elapsed line time, a few bursts at most per turn.
-            double due = _load * (now - origin);
+            // The source: catch up with load × elapsed line time, a few bursts at most per turn; or take what the
+            // RX thread has received.
+            double due = _rx is null ? _load * (now - origin) : 0;
             int made = 0, k = 0;
+            while (_rx is not null && made < MaxMadePerTurn && (k = _rx.Ring.Dequeue(_in)) > 0)
+            {
+                for (int i = 0; i < k; i++)
+                {
+                    r.OfferedPackets++;
+                    r.OfferedBytes += _in[i].Length;
+                }
+
+                _scheduler.Enqueue(_in.AsSpan(0, k));
+                made += k;
+                k = 0;
+            }
+
             while (offeredCost < due && made < MaxMadePerTurn)
             {
                 var p = _source.Next(now);
@@ -157,6 +188,7 @@ public sealed class LineRateRun : IDisposable
             }
         }
 
+        _rx?.Stop();
         long totalTicks = Stopwatch.GetTimestamp() - startTicks;
         r.Finish(
             elapsedLine: now - start,
@@ -167,5 +199,9 @@ public sealed class LineRateRun : IDisposable
             scheduler: _scheduler);
     }
 
-    public void Dispose() => _scheduler.Dispose();
+    public void Dispose()
+    {
+        _rx?.Dispose();
+        _scheduler.Dispose();
+    }
 }
