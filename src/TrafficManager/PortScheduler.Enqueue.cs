@@ -120,7 +120,7 @@ public sealed unsafe partial class PortScheduler
                 continue;
             }
 
-            long slot = sub.SlotBase(globalPipe) + sub.QueueOffset[q] + (tail & sub.QueueMask[q]);
+            long slot = SlotIndex(sub, globalPipe, q, tail);
             positions.Tail[q] = (ushort)(tail + 1);
             slots[i] = slot;
             Prefetch.Line(slotBase + slot);

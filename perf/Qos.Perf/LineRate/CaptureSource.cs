@@ -42,10 +42,7 @@ public sealed class CaptureSource : IPacketSource
         _nanosecondsPerByte = 1e9 / config.Rate;
         foreach (var subport in config.Subports)
         {
-            foreach (var group in subport.Pipes)
-            {
-                PipeCount += group.Count;
-            }
+            PipeCount += subport.PipeCount;
         }
     }
 

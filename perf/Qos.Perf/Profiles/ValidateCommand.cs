@@ -86,7 +86,7 @@ public static class ValidateCommand
         for (int s = 0; s < config.Subports.Count; s++)
         {
             var sub = config.Subports[s];
-            int pipes = sub.Pipes.Sum(g => g.Count);
+            int pipes = sub.PipeCount;
             totalPipes += pipes;
             var perProfile = sub.Pipes.GroupBy(g => g.Profile).Select(g => $"{g.Sum(x => x.Count)} {config.PipeProfiles[g.Key].Name}");
             o.WriteLine($"  subport {s} ({config.SubportProfiles[sub.Profile].Name}): {pipes} pipes ({string.Join(", ", perProfile)})");

@@ -44,7 +44,7 @@ internal static class ClassifierCompiler
             throw c.Fail("classifier", null, "the port has no subports");
         }
 
-        int[] pipeCounts = port.Subports.Select(s => s.Pipes.Sum(g => g.Count)).ToArray();
+        int[] pipeCounts = port.Subports.Select(s => s.PipeCount).ToArray();
         bool[] enabled = new bool[subports * TcConst.Count];
         for (int s = 0; s < subports; s++)
         {

@@ -19,6 +19,22 @@ public sealed class SubportConfig
     /// <summary>The pipes, numbered in list order (up to 65536 in all).</summary>
     public IReadOnlyList<PipeGroup> Pipes { get; init; } = Array.Empty<PipeGroup>();
 
+    /// <summary>Pipes in the subport: the sum of <see cref="Pipes"/>' counts.</summary>
+    public int PipeCount
+    {
+        get
+        {
+            // Why indexed: no enumerator is allocated, so per-packet callers may use it.
+            int pipes = 0;
+            for (int g = 0; g < Pipes.Count; g++)
+            {
+                pipes += Pipes[g].Count;
+            }
+
+            return pipes;
+        }
+    }
+
     /// <summary>Whether best-effort oversubscription (the watermark) is enforced.</summary>
     public bool Oversubscription { get; init; }
 

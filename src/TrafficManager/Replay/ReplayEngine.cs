@@ -59,21 +59,6 @@ internal sealed class ReplayEngine
     /// <summary>The profile as the replay's line runs it: a transmit lead of one byte, since the line pulls one packet at a time whatever lead the profile gives a real port.</summary>
     public static PortConfig LineConfig(PortConfig profile) => profile with { TxLead = 1 };
 
-    /// <summary>Pipes in each subport of <paramref name="config"/>.</summary>
-    public static int[] PipesPerSubport(PortConfig config)
-    {
-        var pipes = new int[config.Subports.Count];
-        for (int s = 0; s < pipes.Length; s++)
-        {
-            foreach (var group in config.Subports[s].Pipes)
-            {
-                pipes[s] += group.Count;
-            }
-        }
-
-        return pipes;
-    }
-
     /// <summary>An arrival time in line bytes, rounded up; false when it is too far out to represent.</summary>
     public static bool TryArrivalBytes(long nanoseconds, long rate, out long bytes)
     {

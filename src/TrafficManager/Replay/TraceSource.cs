@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Threading.Tasks;
 using Qos.Shaping.TrafficClasses;
 using Qos.TrafficManager.Configuration;
@@ -16,7 +17,7 @@ internal sealed class TraceSource : ReplaySource
     {
         _reader = reader;
         _config = config;
-        _pipesPerSubport = ReplayEngine.PipesPerSubport(config);
+        _pipesPerSubport = config.Subports.Select(s => s.PipeCount).ToArray();
     }
 
     public override ValueTask<(bool Read, Packet Packet, long Arrival)> NextAsync() =>

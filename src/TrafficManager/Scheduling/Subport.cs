@@ -22,13 +22,7 @@ internal sealed class Subport
         ProfileIndex = config.Profile;
         FirstPipe = firstPipe;
         FirstSlot = firstSlot;
-        int pipes = 0;
-        foreach (var group in config.Pipes)
-        {
-            pipes += group.Count;
-        }
-
-        PipeCount = pipes;
+        PipeCount = config.PipeCount;
         int offset = 0;
         for (int q = 0; q < TrafficClass.QueuesPerPipe; q++)
         {
