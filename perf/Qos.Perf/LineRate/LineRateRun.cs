@@ -19,18 +19,12 @@ public sealed class LineRateRun : IDisposable
     private readonly PortConfig _config;
     private readonly StopwatchByteClock _clock;
     private readonly PortScheduler _scheduler;
-    private readonly IPacketSource _source;
+    private readonly LoadPacer _pacer;
     private readonly NicModel _nic;
-    private readonly double _load;
     private readonly int _wake;
     private readonly Packet[] _in = new Packet[Burst];
     private readonly Packet[] _out = new Packet[Burst];
     private readonly RxStage? _rx;
-
-    public LineRateRun(PortConfig config, FrameMix frames, string mix, uint seed, double load, int ring, int wake)
-        : this(config, new TrafficSource(config, frames, mix, seed), frames.Name, load, ring, wake)
-    {
-    }
 
     /// <param name="config">The port, its transmit lead set for the NIC ring.</param>
     /// <param name="source">What is offered.</param>
@@ -44,16 +38,15 @@ public sealed class LineRateRun : IDisposable
         _config = config;
         _clock = new StopwatchByteClock(config.Rate);
         _scheduler = new PortScheduler(config, _clock);
-        _source = source;
+        _pacer = new LoadPacer(source, load, config.FrameOverhead);
         _nic = new NicModel(ring);
-        _load = load;
         _wake = wake;
         if (rxRing > 0)
         {
             _rx = new RxStage(source, config.Rate, config.FrameOverhead, load, rxRing);
         }
 
-        Report = new LineRateReport(config, rxRing > 0 ? $"{framesName}, RX on its own thread" : framesName, source.Mix, load, _source.PipeCount);
+        Report = new LineRateReport(config, rxRing > 0 ? $"{framesName}, RX on its own thread" : framesName, source.Mix, load, source.PipeCount);
     }
 
     public LineRateReport Report { get; }
@@ -72,8 +65,8 @@ public sealed class LineRateRun : IDisposable
         bool backlogged = false;
         long idleBefore = 0, idleWhileBackloggedBefore = 0;
         _nic.Start(origin);
+        _pacer.Start(origin);
         _rx?.Start();
-        double offeredCost = 0;
         start = reporting ? start : origin;
         long idleTicks = 0, allocatedByProgress = 0;
         long startTicks = Stopwatch.GetTimestamp();
@@ -103,11 +96,10 @@ public sealed class LineRateRun : IDisposable
                 allocatedByProgress = 0;
             }
 
-            // The source: catch up with load × elapsed line time, a few bursts at most per turn; or take what the
-            // RX thread has received.
-            double due = _rx is null ? _load * (now - origin) : 0;
-            int made = 0, k = 0;
-            while (_rx is not null && made < MaxMadePerTurn && (k = _rx.Ring.Dequeue(_in)) > 0)
+            // The source: catch up with load × elapsed line time, or take what the RX thread has received; a few
+            // bursts at most per turn.
+            int made = 0, k;
+            while (made < MaxMadePerTurn && (k = _rx is null ? _pacer.Fill(_in, now) : _rx.Ring.Dequeue(_in)) > 0)
             {
                 for (int i = 0; i < k; i++)
                 {
@@ -117,27 +109,6 @@ public sealed class LineRateRun : IDisposable
 
                 _scheduler.Enqueue(_in.AsSpan(0, k));
                 made += k;
-                k = 0;
-            }
-
-            while (offeredCost < due && made < MaxMadePerTurn)
-            {
-                var p = _source.Next(now);
-                _in[k++] = p;
-                offeredCost += p.Length + overhead;
-                r.OfferedPackets++;
-                r.OfferedBytes += p.Length;
-                made++;
-                if (k == Burst)
-                {
-                    _scheduler.Enqueue(_in);
-                    k = 0;
-                }
-            }
-
-            if (k > 0)
-            {
-                _scheduler.Enqueue(_in.AsSpan(0, k));
             }
 
             worked |= made > 0;

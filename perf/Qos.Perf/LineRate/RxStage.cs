@@ -15,10 +15,8 @@ internal sealed class RxStage : IDisposable
 {
     private const int Burst = 64;
 
-    private readonly IPacketSource _source;
+    private readonly LoadPacer _pacer;
     private readonly StopwatchByteClock _clock;
-    private readonly double _load;
-    private readonly int _overhead;
     private readonly Thread _thread;
     private volatile bool _stop;
 
@@ -29,20 +27,15 @@ internal sealed class RxStage : IDisposable
     /// <param name="ringSize">Ring capacity in packets (a power of two).</param>
     public RxStage(IPacketSource source, long rate, int overhead, double load, int ringSize)
     {
-        _source = source;
+        _pacer = new LoadPacer(source, load, overhead);
         // Why a clock of its own: a byte clock is not thread-safe; both count from their creation, microseconds apart.
         _clock = new StopwatchByteClock(rate);
-        _load = load;
-        _overhead = overhead;
         Ring = new MpscRing<Packet>(ringSize);
         _thread = new Thread(Run) { IsBackground = true, Name = "qos-rx" };
     }
 
     /// <summary>Packets received and not yet taken by the scheduler's thread.</summary>
     public MpscRing<Packet> Ring { get; }
-
-    /// <summary>Times the thread found the ring full and waited.</summary>
-    public long RingFullWaits { get; private set; }
 
     public void Start() => _thread.Start();
 
@@ -61,39 +54,20 @@ internal sealed class RxStage : IDisposable
     private void Run()
     {
         var burst = new Packet[Burst];
-        long origin = _clock.Now();
-        double offeredCost = 0;
-        long waits = 0;
+        _pacer.Start(_clock.Now());
         while (!_stop)
         {
-            long now = _clock.Now();
-            double due = _load * (now - origin);
-            int k = 0;
-            while (offeredCost < due && k < Burst)
-            {
-                var p = _source.Next(now);
-                burst[k++] = p;
-                offeredCost += p.Length + _overhead;
-            }
-
+            int k = _pacer.Fill(burst, _clock.Now());
             if (k == 0)
             {
                 Thread.SpinWait(8);
                 continue;
             }
 
-            while (!Ring.TryEnqueue(burst.AsSpan(0, k)))
+            while (!Ring.TryEnqueue(burst.AsSpan(0, k)) && !_stop)
             {
-                waits++;
-                if (_stop)
-                {
-                    break;
-                }
-
                 Thread.SpinWait(16);
             }
         }
-
-        RingFullWaits = waits;
     }
 }
