@@ -63,8 +63,9 @@ internal sealed class ReplayEngine
     public static bool TryArrivalBytes(long nanoseconds, long rate, out long bytes)
     {
         var b = (((Int128)nanoseconds * rate) + 999_999_999) / 1_000_000_000;
-        bytes = b <= long.MaxValue / 2 ? (long)b : 0;
-        return b <= long.MaxValue / 2;
+        bool fits = b <= long.MaxValue / 2;
+        bytes = fits ? (long)b : 0;
+        return fits;
     }
 
     private async ValueTask<ReplaySummary> RunAsync(ReplaySource source, ReplaySink sink, ReplayOptions options)
