@@ -21,7 +21,11 @@ namespace Qos.EventCore;
 /// <remarks>
 /// Life cycle: construct (configure), <see cref="Link"/> ports to queues, <see cref="Start"/>, use the ports
 /// (each from one thread at a time), <see cref="Stop"/> (with no thread inside a port; every in-flight event goes
-/// to the flush callback), then <see cref="Start"/> again or <see cref="Dispose"/> (close).
+/// to the flush callback), then <see cref="Start"/> again or <see cref="Dispose"/> (close; a running device is
+/// stopped first and its events go to <see cref="EventDeviceConfig.DisposeFlush"/>). After Dispose every member
+/// and every port call throws <see cref="ObjectDisposedException"/>. <see cref="GetStats"/> and
+/// <see cref="CreditsOnLoan"/> may be read from any thread while the ports run: the counters are written by their
+/// ports' threads and read without locks, so a snapshot is consistent per counter, not across counters.
 /// </remarks>
 public sealed class EventDevice : IDisposable
 {
@@ -78,6 +82,12 @@ public sealed class EventDevice : IDisposable
     /// <summary>Whether the device is started.</summary>
     public bool IsRunning => _running;
 
+    /// <summary>Events dropped because the device was disposed while running with no
+    /// <see cref="EventDeviceConfig.DisposeFlush"/> callback.</summary>
+    public long DroppedOnDispose { get; private set; }
+
+    internal bool IsDisposed => _disposed;
+
     internal EventDeviceConfig Config => _config;
 
     internal QueueState[] Queues => _queues;
@@ -100,6 +110,7 @@ public sealed class EventDevice : IDisposable
     /// <summary>The port with id <paramref name="portId"/>.</summary>
     public EventPort GetPort(int portId)
     {
+        ThrowIfDisposed();
         if ((uint)portId >= (uint)_ports.Length)
         {
             throw new ArgumentOutOfRangeException(nameof(portId), portId, $"portId {portId} must be from 0 to {_ports.Length - 1}");
@@ -194,6 +205,7 @@ public sealed class EventDevice : IDisposable
     /// <summary>A snapshot of the xstats of the device and every port.</summary>
     public EventDeviceStats GetStats()
     {
+        ThrowIfDisposed();
         var ports = new EventPortStats[_ports.Length];
         for (int p = 0; p < ports.Length; p++)
         {
@@ -203,7 +215,9 @@ public sealed class EventDevice : IDisposable
         return new EventDeviceStats { CreditsOnLoan = _credits.OnLoan, MaxInflight = _credits.MaxInflight, Ports = ports };
     }
 
-    /// <summary>Closes the device; a running device is stopped first and its in-flight events are discarded.</summary>
+    /// <summary>Closes the device. A running device is stopped first (no thread may be inside a port); every event
+    /// still in it goes to <see cref="EventDeviceConfig.DisposeFlush"/>, or is counted in
+    /// <see cref="DroppedOnDispose"/> when there is no such callback. Idempotent.</summary>
     public void Dispose()
     {
         if (_disposed)
@@ -213,7 +227,11 @@ public sealed class EventDevice : IDisposable
 
         if (_running)
         {
-            Stop();
+            long flushed = Stop(_config.DisposeFlush);
+            if (_config.DisposeFlush is null)
+            {
+                DroppedOnDispose = flushed;
+            }
         }
 
         _disposed = true;

@@ -8,9 +8,10 @@ namespace Qos.EventCore;
 /// <summary>
 /// The shape and tuning of an <see cref="EventDevice"/>. Defaults follow DPDK's DSW device: 4096 events in flight,
 /// credits borrowed 64 at a time, output buffers of 32 events, background work every 128 operations, the load
-/// updated every 250 µs and migrations considered about every millisecond.
+/// updated every 250 µs and migrations considered about every millisecond. A record: derive a variant with
+/// <c>with</c> (every setting, the topology included, carries over).
 /// </summary>
-public sealed class EventDeviceConfig
+public sealed record EventDeviceConfig
 {
     /// <summary>The most ports a device has.</summary>
     public const int MaxPorts = 64;
@@ -68,6 +69,11 @@ public sealed class EventDeviceConfig
     /// <summary>Half-life of a port's running-average load, in microseconds (0 to 10,000,000); 0 means one
     /// <see cref="LoadUpdateIntervalMicroseconds"/> (each update weighs as much as the past).</summary>
     public int LoadHalfLifeMicroseconds { get; init; }
+
+    /// <summary>Called once for every event still in the device when it is disposed while running, as
+    /// <see cref="EventDevice.Stop"/>'s flush callback would be, so that payloads owning resources (frame pool
+    /// indices, say) are freed. <c>null</c>: such events are dropped; <see cref="EventDevice.DroppedOnDispose"/> counts them.</summary>
+    public Action<Event>? DisposeFlush { get; init; }
 
     internal int EffectiveNewEventThreshold => NewEventThreshold == 0 ? Math.Max(1, MaxInflight / 4 * 3) : NewEventThreshold;
 

@@ -12,10 +12,27 @@ public sealed partial class EventPort
     /// <summary>
     /// Dequeues up to <c>events.Length</c> events, oldest first, and returns how many. Calling it releases,
     /// implicitly, the events of the previous dequeue that were not forwarded or released. On an empty dequeue
-    /// the port flushes its output and backs off (spin, then yield, then a short sleep), so callers may simply
-    /// loop.
+    /// the port flushes its output and backs off (spin, then yield, and after about 2 ms idle a 1 ms sleep), so
+    /// worker threads may simply loop. A thread that must not sleep (an egress loop whose scheduler holds packets)
+    /// calls <see cref="Poll"/> instead and owns its back-off.
     /// </summary>
     public int Dequeue(Span<Event> events)
+    {
+        int n = Poll(events);
+        if (n == 0)
+        {
+            _counters.IdleWaits++;
+            _backoff.Wait();
+        }
+
+        return n;
+    }
+
+    /// <summary>
+    /// As <see cref="Dequeue"/>, but never waits: an empty poll flushes the port's output, does its background work
+    /// (control messages, load, migration) and returns 0 at once.
+    /// </summary>
+    public int Poll(Span<Event> events)
     {
         _owner.Enter();
         if (!_running)
@@ -97,15 +114,15 @@ public sealed partial class EventPort
         }
 
         FlushAllOutput();
-        // Why: an idle port keeps one chunk at most; credits hoarded by idle ports would count against the
-        // new-event threshold and could starve the producers for good.
-        if (_credits > _creditChunk + _pendingReleases)
+        // Why: an idle port keeps no credits. The events it released left their credits here; kept by idle ports
+        // (one chunk each, say), they count against the new-event threshold and, with enough ports, starve the
+        // producers for good while nothing is in flight. Getting a chunk back when work returns is one CAS.
+        if (_credits != 0)
         {
-            ReturnSurplusCredits(_creditChunk + _pendingReleases);
+            ReturnSurplusCredits(0);
         }
 
         NoteOperations(0);
-        _backoff.Wait();
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]

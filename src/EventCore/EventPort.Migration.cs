@@ -87,6 +87,11 @@ public sealed partial class EventPort
 
         if (_emigration.State == MigrationState.Pausing)
         {
+            // Why: every port has flushed the flows' events and confirmed, so all of them sit below the tail now;
+            // a producer preempted between reserving and publishing may still hold a slot below it, and the
+            // forward must wait for that slot (events published behind it would otherwise stay here).
+            _forwardEnd = _inRing.ReservedEnd;
+            _forwardScanned = 0;
             _emigration.State = MigrationState.Forwarding;
         }
         else
@@ -193,6 +198,16 @@ public sealed partial class EventPort
             return;
         }
 
+        if (_forwardScanned < _forwardEnd)
+        {
+            _forwardScanned = _inRing.FirstUnpublished(_forwardScanned, _forwardEnd);
+            if (_forwardScanned < _forwardEnd)
+            {
+                _counters.ForwardWaits++;
+                return;
+            }
+        }
+
         for (int i = 0; i < _emigration.Count; i++)
         {
             if (HoldsLaterStageEvents(_emigration.KeyAt(i) & 0xFFFF))
@@ -233,19 +248,19 @@ public sealed partial class EventPort
         return false;
     }
 
-    /// <summary>Moves the emigrating flows' events from the input ring to their new owners; keeps the rest, in order.</summary>
+    /// <summary>
+    /// Moves the emigrating flows' events from the input ring, up to the tail seen when the last port confirmed the
+    /// pause (all published by now), to their new owners; keeps the rest, in order, in the input buffer. Later
+    /// positions hold no event of these flows: every port pauses them from its confirmation on.
+    /// </summary>
     private void ForwardHeldEvents()
     {
         Debug.Assert(_inBufferLength == 0, "a migration starts only with an empty input buffer");
-        int remaining = _inRing.Count;
+        long remaining = _forwardEnd - _inRing.ReadPosition;
         while (remaining > 0)
         {
-            int n = _inRing.Dequeue(_forwardScratch.AsSpan(0, Math.Min(remaining, ForwardChunk)));
-            if (n == 0)
-            {
-                break;
-            }
-
+            int n = _inRing.Dequeue(_forwardScratch.AsSpan(0, (int)Math.Min(remaining, ForwardChunk)));
+            Debug.Assert(n > 0, "every position below the forward end is published before the forward starts");
             remaining -= n;
             for (int i = 0; i < n; i++)
             {

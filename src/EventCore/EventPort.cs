@@ -23,6 +23,7 @@ public sealed partial class EventPort
     private const int ControlRingCapacity = 256;
     private const int ForwardChunk = 64;
 
+    private readonly EventDevice _device;
     private readonly EventPort[] _ports;
     private readonly QueueState[] _queues;
     private readonly CreditPool _pool;
@@ -57,6 +58,8 @@ public sealed partial class EventPort
     private int _pausedLength;
     private int _dequeueBursts;
     private long _probeStart;
+    private long _forwardEnd;
+    private long _forwardScanned;
     private long _nextMigration;
     private ulong _random;
     private bool _running;
@@ -64,6 +67,7 @@ public sealed partial class EventPort
     internal EventPort(EventDevice device, int id)
     {
         Id = id;
+        _device = device;
         EventDeviceConfig config = device.Config;
         _ports = device.Ports;
         _queues = device.Queues;
@@ -99,6 +103,12 @@ public sealed partial class EventPort
     internal int PendingReleases => _pendingReleases;
 
     internal MigrationState MigrationState => _emigration.State;
+
+    /// <summary>Empty dequeues that backed off inside the call (<see cref="Poll"/> never does).</summary>
+    internal long IdleWaits => _counters.IdleWaits;
+
+    /// <summary>For tests: the input ring, where they hold a reservation open as a preempted producer would.</summary>
+    internal MpscRing<Event> InputRing => _inRing;
 
     /// <summary>Events waiting for this port: in its input ring and in the input buffer a migration left. Their
     /// growth over a load interval is demand the busy time cannot show (<see cref="Load.LoadMeter"/>).</summary>
@@ -169,6 +179,7 @@ public sealed partial class EventPort
     private void ThrowNotRunning()
     {
         _owner.Exit();
+        ObjectDisposedException.ThrowIf(_device.IsDisposed, _device);
         throw new InvalidOperationException($"port {Id}: the device is not started");
     }
 }

@@ -32,15 +32,7 @@ internal sealed class LoadMeter
 
     private readonly long _interval;
     private readonly int _keep;
-    private bool _busy;
-    private long _busyStart;
-    private long _busyTicks;
-    private long _served;
-    private long _queuedAtStart;
-    private long _intervalStart;
-    private int _load;
-    private int _published;
-    private int _immigration;
+    private LoadMeterFields _f;
 
     /// <param name="intervalTicks">Time between updates.</param>
     /// <param name="now">The current time.</param>
@@ -49,7 +41,7 @@ internal sealed class LoadMeter
     {
         Debug.Assert(intervalTicks > 0, "the load update interval is positive");
         _interval = intervalTicks;
-        _intervalStart = now;
+        _f.IntervalStart = now;
         // Why: weight of the old average after one interval = 2^(-interval / half-life).
         _keep = halfLifeTicks <= 0 ? Scale / 2 : (int)Math.Round(Math.Pow(2, -(double)intervalTicks / halfLifeTicks) * Scale);
         Debug.Assert(_keep is >= 0 and <= Scale, "the old average's weight is a fraction");
@@ -57,31 +49,31 @@ internal sealed class LoadMeter
 
     /// <summary>The load other ports see: the published estimate plus load on its way here, 0 to
     /// <see cref="MaxLoad"/> / <see cref="Scale"/> (above 1: more work arrives than the port serves).</summary>
-    public double Published => Math.Clamp(Volatile.Read(ref _published) + Volatile.Read(ref _immigration), 0, MaxLoad) / (double)Scale;
+    public double Published => Math.Clamp(Volatile.Read(ref _f.Published) + Volatile.Read(ref _f.Immigration), 0, MaxLoad) / (double)Scale;
 
-    public bool IsBusy => _busy;
+    public bool IsBusy => _f.Busy;
 
-    public bool UpdateDue(long now) => now - _intervalStart >= _interval;
+    public bool UpdateDue(long now) => now - _f.IntervalStart >= _interval;
 
     public void BecomeBusy(long now)
     {
-        Debug.Assert(!_busy, "only an idle port turns busy");
-        _busy = true;
-        _busyStart = now;
+        Debug.Assert(!_f.Busy, "only an idle port turns busy");
+        _f.Busy = true;
+        _f.BusyStart = now;
     }
 
     public void BecomeIdle(long now)
     {
-        Debug.Assert(_busy, "only a busy port turns idle");
-        _busy = false;
-        _busyTicks += now - _busyStart;
+        Debug.Assert(_f.Busy, "only a busy port turns idle");
+        _f.Busy = false;
+        _f.BusyTicks += now - _f.BusyStart;
     }
 
     /// <summary>The port served <paramref name="units"/> of work (events, say) since the last call.</summary>
     public void AddServed(long units)
     {
         Debug.Assert(units >= 0, "service is counted forwards");
-        _served += units;
+        _f.Served += units;
     }
 
     /// <summary>Measures the interval that ends at <paramref name="now"/> and publishes the new estimate.</summary>
@@ -90,27 +82,27 @@ internal sealed class LoadMeter
     /// does not know passes 0 every time and reads its busy share.</param>
     public void Update(long now, long queued)
     {
-        long elapsed = now - _intervalStart;
+        long elapsed = now - _f.IntervalStart;
         if (elapsed <= 0)
         {
             return;
         }
 
-        if (_busy)
+        if (_f.Busy)
         {
-            _busyTicks += now - _busyStart;
-            _busyStart = now;
+            _f.BusyTicks += now - _f.BusyStart;
+            _f.BusyStart = now;
         }
 
-        int sample = Sample(Math.Min(_busyTicks, elapsed), elapsed, _served, queued - _queuedAtStart);
-        long promised = Math.Clamp((long)_load + Interlocked.Exchange(ref _immigration, 0), 0, MaxLoad);
-        _load = (int)(((promised * _keep) + ((long)sample * (Scale - _keep))) / Scale);
-        Debug.Assert(_load is >= 0 and <= MaxLoad, "a load is from 0 to MaxLoad");
-        _busyTicks = 0;
-        _served = 0;
-        _queuedAtStart = queued;
-        _intervalStart = now;
-        Volatile.Write(ref _published, _load);
+        int sample = Sample(Math.Min(_f.BusyTicks, elapsed), elapsed, _f.Served, queued - _f.QueuedAtStart);
+        long promised = Math.Clamp((long)_f.Load + Interlocked.Exchange(ref _f.Immigration, 0), 0, MaxLoad);
+        _f.Load = (int)(((promised * _keep) + ((long)sample * (Scale - _keep))) / Scale);
+        Debug.Assert(_f.Load is >= 0 and <= MaxLoad, "a load is from 0 to MaxLoad");
+        _f.BusyTicks = 0;
+        _f.Served = 0;
+        _f.QueuedAtStart = queued;
+        _f.IntervalStart = now;
+        Volatile.Write(ref _f.Published, _f.Load);
     }
 
     /// <summary>Demand over one interval, in <see cref="Scale"/> units: the busy share times arrivals over service
@@ -126,31 +118,31 @@ internal sealed class LoadMeter
 
     /// <summary>From another port: a migration is sending about <paramref name="load"/> (1: a whole port) here (negative: a
     /// promise withdrawn).</summary>
-    public void AddImmigrationLoad(double load) => Interlocked.Add(ref _immigration, (int)(load * Scale));
+    public void AddImmigrationLoad(double load) => Interlocked.Add(ref _f.Immigration, (int)(load * Scale));
 
     /// <summary>The source's own estimate drops by what it sent away, until its next measurement.</summary>
     public void RemoveEmigrationLoad(double load)
     {
-        _load = Math.Max(0, _load - (int)(load * Scale));
-        Volatile.Write(ref _published, _load);
+        _f.Load = Math.Max(0, _f.Load - (int)(load * Scale));
+        Volatile.Write(ref _f.Published, _f.Load);
     }
 
     /// <summary>The source's own estimate takes back a move it cancelled.</summary>
     public void RestoreEmigrationLoad(double load)
     {
-        _load = Math.Min(MaxLoad, _load + (int)(load * Scale));
-        Volatile.Write(ref _published, _load);
+        _f.Load = Math.Min(MaxLoad, _f.Load + (int)(load * Scale));
+        Volatile.Write(ref _f.Published, _f.Load);
     }
 
     public void Reset(long now, long queued = 0)
     {
-        _busy = false;
-        _busyTicks = 0;
-        _served = 0;
-        _queuedAtStart = queued;
-        _intervalStart = now;
-        _load = 0;
-        Volatile.Write(ref _published, 0);
-        Volatile.Write(ref _immigration, 0);
+        _f.Busy = false;
+        _f.BusyTicks = 0;
+        _f.Served = 0;
+        _f.QueuedAtStart = queued;
+        _f.IntervalStart = now;
+        _f.Load = 0;
+        Volatile.Write(ref _f.Published, 0);
+        Volatile.Write(ref _f.Immigration, 0);
     }
 }

@@ -62,38 +62,82 @@ internal sealed class MpscRing<T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public bool TryEnqueue(ReadOnlySpan<T> items)
     {
-        int n = items.Length;
+        if (!TryReserve(items.Length, out long position))
+        {
+            return false;
+        }
+
+        Publish(position, items);
+        return true;
+    }
+
+    /// <summary>
+    /// Reserves <paramref name="n"/> consecutive positions from the tail, or none when the ring lacks room. The
+    /// reserved slots stay unpublished (they stop the consumer) until <see cref="Publish"/>; split from
+    /// <see cref="TryEnqueue(ReadOnlySpan{T})"/> so that tests can hold a reservation open, as a preempted producer does.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal bool TryReserve(int n, out long position)
+    {
         Debug.Assert(n > 0 && n <= _slots.Length, "a burst is non-empty and fits the ring");
         long tail = Volatile.Read(ref _indices.Tail);
         while (true)
         {
             if (tail + n - Volatile.Read(ref _indices.HeadCache) > _slots.Length && !RefreshHead(tail, n))
             {
+                position = 0;
                 return false;
             }
 
             long seen = Interlocked.CompareExchange(ref _indices.Tail, tail + n, tail);
             if (seen == tail)
             {
-                break;
+                position = tail;
+                return true;
             }
 
             tail = seen;
         }
+    }
 
-        for (int i = 0; i < n; i++)
+    /// <summary>Writes and publishes <paramref name="items"/> into the slots reserved at <paramref name="position"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void Publish(long position, ReadOnlySpan<T> items)
+    {
+        for (int i = 0; i < items.Length; i++)
         {
-            ref RingSlot<T> slot = ref SlotAt(tail + i);
-            Debug.Assert(Volatile.Read(ref slot.Sequence) < tail + i, "a reserved slot is never already published for its position");
+            ref RingSlot<T> slot = ref SlotAt(position + i);
+            Debug.Assert(Volatile.Read(ref slot.Sequence) < position + i, "a reserved slot is never already published for its position");
             slot.Value = items[i];
-            Volatile.Write(ref slot.Sequence, tail + i);
+            Volatile.Write(ref slot.Sequence, position + i);
         }
-
-        return true;
     }
 
     /// <summary>Adds one item, or returns false when the ring is full.</summary>
     public bool TryEnqueue(in T item) => TryEnqueue(new ReadOnlySpan<T>(in item));
+
+    /// <summary>Every position reserved so far is below this (a snapshot: producers may reserve more meanwhile).</summary>
+    public long ReservedEnd => Volatile.Read(ref _indices.Tail);
+
+    /// <summary>Consumer only: the next position to read.</summary>
+    public long ReadPosition => _indices.Head;
+
+    /// <summary>
+    /// Consumer only: the first position from <paramref name="from"/> (or the head, if later) up to
+    /// <paramref name="end"/> whose slot is not yet published, or <paramref name="end"/> when all of them are.
+    /// Published slots stay published until the consumer takes them, so a caller may resume a scan where the last
+    /// one stopped.
+    /// </summary>
+    public long FirstUnpublished(long from, long end)
+    {
+        long position = Math.Max(from, _indices.Head);
+        while (position < end && Volatile.Read(ref SlotAt(position).Sequence) == position)
+        {
+            position++;
+        }
+
+        return position;
+    }
 
     /// <summary>Consumer only: moves up to <c>destination.Length</c> published items out, oldest first.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

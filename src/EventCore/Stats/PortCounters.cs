@@ -34,6 +34,12 @@ internal sealed class PortCounters
     public long ProcessingTicks;
     public long LastActivity;
 
+    /// <summary>Times a migration's forward waited for a slot some producer had reserved but not yet published.</summary>
+    public long ForwardWaits;
+
+    /// <summary>Empty dequeues that backed off (spin, yield or sleep) inside the call; <see cref="EventPort.Poll"/> never does.</summary>
+    public long IdleWaits;
+
     private readonly long[] _migrationLatencies = new long[LatencySamples];
 
     public void RecordMigration(long ticks, int flows)
@@ -51,13 +57,5 @@ internal sealed class PortCounters
         var copy = new long[n];
         Array.Copy(_migrationLatencies, copy, n);
         return copy;
-    }
-
-    public void Clear()
-    {
-        Array.Clear(EnqueuedPerQueue);
-        Array.Clear(DequeuedPerQueue);
-        NewEvents = Forwarded = Released = Refused = Dequeued = 0;
-        Emigrations = Immigrations = Migrations = MigrationTicks = ProcessingSamples = ProcessingTicks = 0;
     }
 }

@@ -100,4 +100,58 @@ public sealed class CreditTests
         Assert.That(harness.TotalOf(s => s.Refused), Is.GreaterThan(0), "back-pressure was exercised");
         harness.Device.Stop();
     }
+
+    [Test]
+    public void Idle_workers_keep_no_credits_so_one_producer_feeding_sixteen_workers_is_never_starved()
+    {
+        // 16 workers x one 64-credit chunk each would park the whole new-event budget (768 of 1024) in idle ports.
+        using var device = new EventDevice(new EventDeviceConfig { PortCount = 17, MaxInflight = 1024, MigrationEnabled = false });
+        for (int w = 1; w <= 16; w++)
+        {
+            device.Link(w, 0);
+        }
+
+        device.Start();
+        EventPort producer = device.GetPort(0);
+        var burst = new Event[32];
+        var got = new Event[64];
+        const int Rounds = 500;
+        long accepted = 0, released = 0;
+        for (int round = 0; round < Rounds; round++)
+        {
+            for (int i = 0; i < burst.Length; i++)
+            {
+                burst[i] = new Event((uint)((round * burst.Length) + i), 0, EventOperation.New, 0);
+            }
+
+            accepted += producer.Enqueue(burst);
+            producer.Maintain();
+            for (int w = 1; w <= 16; w++)
+            {
+                EventPort worker = device.GetPort(w);
+                int n;
+                while ((n = worker.Poll(got)) != 0)
+                {
+                    for (int i = 0; i < n; i++)
+                    {
+                        got[i].Operation = EventOperation.Release;
+                    }
+
+                    released += worker.Enqueue(got.AsSpan(0, n));
+                }
+            }
+        }
+
+        Assert.That(accepted, Is.EqualTo(Rounds * burst.Length), $"no new event is refused while the workers keep up (refusals: {device.GetStats().Ports[0].Refused})");
+        Assert.That(released, Is.EqualTo(accepted), "every event reached a worker and was released");
+        long idleHeld = 0;
+        for (int w = 1; w <= 16; w++)
+        {
+            idleHeld += device.GetPort(w).CreditsHeld;
+        }
+
+        Assert.That(idleHeld, Is.Zero, "idle workers hold no credits");
+        Assert.That(device.CreditsOnLoan, Is.EqualTo(producer.CreditsHeld), "with nothing in flight, only the producer's unspent chunk is on loan");
+        device.Stop();
+    }
 }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using NUnit.Framework;
 using Qos.EventCore.Load;
 
@@ -103,5 +105,25 @@ public sealed class LoadMeterTests
         Assert.That(meter.Published, Is.EqualTo(1.1375).Within(4 * OneStep), "a cancelled move gives it back, above 1 again");
         meter.AddImmigrationLoad(0.5);
         Assert.That(meter.Published, Is.EqualTo(1.6375).Within(4 * OneStep), "a promise to the port shows at once, above 1 too");
+    }
+
+    [Test]
+    public void A_meters_mutable_fields_sit_between_128_bytes_of_padding_so_neighbouring_ports_share_no_line()
+    {
+        string[] fields =
+        [
+            nameof(LoadMeterFields.BusyStart), nameof(LoadMeterFields.BusyTicks), nameof(LoadMeterFields.Served),
+            nameof(LoadMeterFields.QueuedAtStart), nameof(LoadMeterFields.IntervalStart), nameof(LoadMeterFields.Load),
+            nameof(LoadMeterFields.Published), nameof(LoadMeterFields.Immigration), nameof(LoadMeterFields.Busy),
+        ];
+        int size = Unsafe.SizeOf<LoadMeterFields>();
+        foreach (string field in fields)
+        {
+            int offset = Marshal.OffsetOf<LoadMeterFields>(field).ToInt32();
+            Assert.That(offset, Is.GreaterThanOrEqualTo(128), $"{field}: 128 bytes of padding before it");
+            Assert.That(size - offset - 8, Is.GreaterThanOrEqualTo(128), $"{field}: 128 bytes of padding after it");
+        }
+
+        Assert.That(typeof(LoadMeterFields).GetFields().Length, Is.EqualTo(fields.Length + 2), "every mutable field is checked here (plus the two layout constants)");
     }
 }

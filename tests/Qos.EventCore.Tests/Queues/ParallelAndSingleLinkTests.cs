@@ -14,7 +14,7 @@ public sealed class ParallelAndSingleLinkTests
     {
         var harness = new PipelineHarness(producers: 1, workers: 3, stages: 1, flows: 256, perProducer: 200_000, new EventDeviceConfig
         {
-            MigrationPolicy = PipelineHarness.Chaos(),
+            MigrationPolicy = PipelineHarness.Chaos(seed: 1),
             MigrationIntervalMicroseconds = 20,
             OperationsPerBackgroundTask = 16,
         }, type: Qos.EventCore.ScheduleType.Parallel);
@@ -39,7 +39,7 @@ public sealed class ParallelAndSingleLinkTests
         {
             PortCount = 4,
             Queues = [new QueueConfig(ScheduleType.Atomic), new QueueConfig(ScheduleType.SingleLink)],
-            MigrationPolicy = PipelineHarness.Chaos(),
+            MigrationPolicy = PipelineHarness.Chaos(seed: 2),
             MigrationIntervalMicroseconds = 1,
             OperationsPerBackgroundTask = 4,
         });

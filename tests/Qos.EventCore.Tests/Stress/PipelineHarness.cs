@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Threading;
 using Qos.EventCore.Migration;
@@ -12,6 +11,14 @@ namespace Qos.EventCore.Tests.Stress;
 /// stages (queues 0 .. stages-1), checking at every stage that no flow is held by two workers at once and that
 /// each flow's sequence numbers arrive in order, and release it after the last stage. Bounded by event counts.
 /// Ports 0 .. producers-1 produce; the rest are workers linked to every stage.
+/// Exclusivity: a worker marks each (stage, flow) it takes with its id and a generation, keeps the mark while it
+/// enqueues the burst (flagged as releasing), and clears it afterwards only if nobody took over. Another worker may
+/// take a flow only from nobody or from a worker inside that enqueue (where the device releases it); taking it from
+/// a worker still processing is a violation. Credits: after the run, the loans must be exactly the credits the
+/// ports hold plus one per event still in the device.
+/// With preempted publishers, extra threads stand for producers preempted between reserving ring slots and
+/// publishing them: each borrows credits, reserves slots on a worker's ring, waits a little (spin or yield) and
+/// only then publishes events of a parallel queue of their own (queue index = stages), which workers release.
 /// </summary>
 internal sealed class PipelineHarness
 {
@@ -20,10 +27,16 @@ internal sealed class PipelineHarness
     private readonly int _stages;
     private readonly int _flows;
     private readonly long _perProducer;
-    private readonly int[] _owners;
+    private const long Releasing = 1L << 31;
+    private const long HolderMask = 0xFFFF;
+
+    private readonly long[] _holders;
     private readonly long[] _next;
     private readonly long[] _produced;
+    private readonly int _preemptedPublishers;
     private long _consumed;
+    private long _injected;
+    private long _injectedConsumed;
     private long _producedTotal;
     private long _orderViolations;
     private long _exclusivityViolations;
@@ -32,39 +45,29 @@ internal sealed class PipelineHarness
     private volatile bool _stopNow;
     private string? _firstViolation;
 
-    public PipelineHarness(int producers, int workers, int stages, int flows, long perProducer, EventDeviceConfig? config = null, ScheduleType type = ScheduleType.Atomic)
+    public PipelineHarness(int producers, int workers, int stages, int flows, long perProducer, EventDeviceConfig? config = null, ScheduleType type = ScheduleType.Atomic,
+        int preemptedPublishers = 0)
     {
+        _preemptedPublishers = preemptedPublishers;
         _producers = producers;
         _workers = workers;
         _stages = stages;
         _flows = flows;
         _perProducer = perProducer;
-        _owners = new int[stages * flows];
+        _holders = new long[stages * flows];
         _next = new long[stages * flows];
         _produced = new long[flows];
-        var queues = new QueueConfig[stages];
+        var queues = new QueueConfig[stages + (preemptedPublishers > 0 ? 1 : 0)];
         Array.Fill(queues, new QueueConfig(type));
-        config ??= new EventDeviceConfig();
-        Device = new EventDevice(new EventDeviceConfig
+        if (preemptedPublishers > 0)
         {
-            PortCount = producers + workers,
-            Queues = queues,
-            MaxInflight = config.MaxInflight,
-            NewEventThreshold = config.NewEventThreshold,
-            CreditChunk = config.CreditChunk,
-            OutputBufferSize = config.OutputBufferSize,
-            OperationsPerBackgroundTask = config.OperationsPerBackgroundTask,
-            LoadUpdateIntervalMicroseconds = config.LoadUpdateIntervalMicroseconds,
-            MigrationIntervalMicroseconds = config.MigrationIntervalMicroseconds,
-            MigrationEnabled = config.MigrationEnabled,
-            MigrationPolicy = config.MigrationPolicy,
-            MigrationHoldDownMicroseconds = config.MigrationHoldDownMicroseconds,
-            MaxMovesPerInterval = config.MaxMovesPerInterval,
-            LoadHalfLifeMicroseconds = config.LoadHalfLifeMicroseconds,
-        });
+            queues[stages] = new QueueConfig(ScheduleType.Parallel);
+        }
+        config ??= new EventDeviceConfig();
+        Device = new EventDevice(config with { PortCount = producers + workers, Queues = queues });
         for (int w = 0; w < workers; w++)
         {
-            for (int q = 0; q < stages; q++)
+            for (int q = 0; q < queues.Length; q++)
             {
                 Device.Link(producers + w, q);
             }
@@ -78,9 +81,16 @@ internal sealed class PipelineHarness
 
     public int Burst { get; init; } = 16;
 
+    /// <summary>Producers wait (attending their ports) while more than this many events are in the device, so that
+    /// credits never run out: an unsaturated pipeline, where refusals do not flush the producers' output.</summary>
+    public long MaxOutstanding { get; init; } = long.MaxValue;
+
     public long Consumed => Interlocked.Read(ref _consumed);
 
     public long Produced => Interlocked.Read(ref _producedTotal);
+
+    /// <summary>Events still in the device: produced and not consumed, the late publishers' included.</summary>
+    public long InDevice => Produced - Consumed + Interlocked.Read(ref _injected) - Interlocked.Read(ref _injectedConsumed);
 
     public long OrderViolations => Interlocked.Read(ref _orderViolations);
 
@@ -113,6 +123,12 @@ internal sealed class PipelineHarness
         {
             int id = w;
             threads.Add(new Thread(() => Work(id, token)) { IsBackground = true, Name = $"worker {id}" });
+        }
+
+        for (int i = 0; i < _preemptedPublishers; i++)
+        {
+            int id = i;
+            threads.Add(new Thread(() => PublishLate(id, token)) { IsBackground = true, Name = $"preempted publisher {id}" });
         }
 
         var sampler = new Thread(() => SampleCredits(token)) { IsBackground = true };
@@ -148,6 +164,7 @@ internal sealed class PipelineHarness
         }
 
         sampler.Join();
+        CheckCreditConservation();
         return completed;
     }
 
@@ -162,6 +179,14 @@ internal sealed class PipelineHarness
         while (sent < _perProducer && !_stopNow && !token.IsCancellationRequested)
         {
             int n = (int)Math.Min(Burst, _perProducer - sent);
+            if (Produced - Consumed + n > MaxOutstanding)
+            {
+                // Why: spin, not yield: preemption must be able to land anywhere, mid-publish included.
+                port.Maintain();
+                Thread.SpinWait(20);
+                continue;
+            }
+
             int f = flow;
             for (int i = 0; i < n; i++)
             {
@@ -210,7 +235,8 @@ internal sealed class PipelineHarness
         EventPort port = Device.GetPort(_producers + id);
         var events = new Event[Burst];
         var held = new int[Burst];
-        int me = id + 1;
+        var marks = new long[Burst];
+        long me = id + 1;
         while (!_finished && !token.IsCancellationRequested)
         {
             int n = port.Dequeue(events);
@@ -225,18 +251,19 @@ internal sealed class PipelineHarness
             {
                 ref Event e = ref events[i];
                 int stage = e.QueueId;
-                int index = (stage * _flows) + (int)e.FlowId;
-                if (Volatile.Read(ref _owners[index]) != me)
+                if (stage == _stages)
                 {
-                    int other = Interlocked.CompareExchange(ref _owners[index], me, 0);
-                    if (other != 0)
-                    {
-                        Violation(ref _exclusivityViolations, $"stage {stage} flow {e.FlowId}: worker {me} got it while worker {other} held it");
-                    }
-                    else
-                    {
-                        held[heldCount++] = index;
-                    }
+                    e.Operation = EventOperation.Release;
+                    Interlocked.Increment(ref _injectedConsumed);
+                    continue;
+                }
+
+                int index = (stage * _flows) + (int)e.FlowId;
+                long mark = Take(index, me, stage, e.FlowId);
+                if (mark != 0)
+                {
+                    held[heldCount] = index;
+                    marks[heldCount++] = mark;
                 }
 
                 long expected = _next[index];
@@ -263,9 +290,10 @@ internal sealed class PipelineHarness
                 }
             }
 
+            // Why: the device releases the flows inside this enqueue; from here on another worker may take them.
             for (int i = 0; i < heldCount; i++)
             {
-                Volatile.Write(ref _owners[held[i]], 0);
+                Interlocked.CompareExchange(ref _holders[held[i]], marks[i] | Releasing, marks[i]);
             }
 
             // Forwards never wait for credits: the dequeue gave the port one per event.
@@ -275,7 +303,98 @@ internal sealed class PipelineHarness
                 spin.SpinOnce();
             }
 
+            for (int i = 0; i < heldCount; i++)
+            {
+                // Only if nobody took over meanwhile (the generation tells).
+                Interlocked.CompareExchange(ref _holders[held[i]], marks[i] & ~(HolderMask | Releasing), marks[i] | Releasing);
+            }
+
             Interlocked.Add(ref _consumed, released);
+        }
+    }
+
+    /// <summary>Marks (stage, flow) as held by worker <paramref name="me"/>; returns the new mark, or 0 when this
+    /// worker already holds it (an earlier event of the same burst).</summary>
+    private long Take(int index, long me, int stage, uint flow)
+    {
+        long current = Volatile.Read(ref _holders[index]);
+        while (true)
+        {
+            long holder = current & HolderMask;
+            if (holder == me && (current & Releasing) == 0)
+            {
+                return 0;
+            }
+
+            if (holder != 0 && (current & Releasing) == 0)
+            {
+                Violation(ref _exclusivityViolations, $"stage {stage} flow {flow}: worker {me} got it while worker {holder} was still processing it");
+            }
+
+            long mark = ((current >> 32) + 1) << 32 | me;
+            long seen = Interlocked.CompareExchange(ref _holders[index], mark, current);
+            if (seen == current)
+            {
+                return mark;
+            }
+
+            current = seen;
+        }
+    }
+
+    /// <summary>With every thread stopped: credits on loan = credits the ports hold + one per event in the device.</summary>
+    private void CheckCreditConservation()
+    {
+        long held = 0;
+        foreach (EventPort port in Device.Ports)
+        {
+            held += port.CreditsHeld;
+        }
+
+        long inDevice = InDevice;
+        if (Device.CreditsOnLoan != held + inDevice)
+        {
+            Violation(ref _creditViolations, $"credits on loan {Device.CreditsOnLoan} != {held} held by ports + {inDevice} events in the device");
+        }
+    }
+
+    private void PublishLate(int id, CancellationToken token)
+    {
+        var random = new Random(id);
+        var burst = new Event[4];
+        EventPort[] ports = Device.Ports;
+        while (!_finished && !_stopNow && !token.IsCancellationRequested)
+        {
+            int n = random.Next(1, burst.Length + 1);
+            if (Interlocked.Read(ref _injected) - Interlocked.Read(ref _injectedConsumed) > 256 || !Device.Credits.TryBorrow(n, Device.Credits.MaxInflight))
+            {
+                Thread.Yield();
+                continue;
+            }
+
+            Qos.EventCore.Rings.MpscRing<Event> ring = ports[_producers + random.Next(_workers)].InputRing;
+            if (!ring.TryReserve(n, out long position))
+            {
+                Device.Credits.Return(n);
+                continue;
+            }
+
+            if (random.Next(4) == 0)
+            {
+                Thread.Yield();
+            }
+            else
+            {
+                Thread.SpinWait(random.Next(50, 2000));
+            }
+
+            for (int i = 0; i < n; i++)
+            {
+                burst[i] = new Event((uint)random.Next(1024), (byte)_stages, EventOperation.New, 0) { ScheduleType = ScheduleType.Parallel };
+            }
+
+            ring.Publish(position, burst.AsSpan(0, n));
+            Interlocked.Add(ref _injected, n);
         }
     }
 
@@ -313,7 +432,10 @@ internal sealed class PipelineHarness
         return total;
     }
 
-    public static ConcurrentBag<Event> NewFlushBag() => [];
-
-    public static IMigrationPolicy Chaos() => new ChaosMigrationPolicy();
+    /// <summary>A chaos policy seeded with <paramref name="seed"/> (print it with a failure).</summary>
+    public static IMigrationPolicy Chaos(int seed)
+    {
+        NUnit.Framework.TestContext.Out.WriteLine($"chaos migration policy seed {seed}");
+        return new ChaosMigrationPolicy(seed);
+    }
 }
