@@ -44,12 +44,20 @@ public sealed partial class EventPort
 
     /// <summary>
     /// Does the port's background work without sending anything: flushes output buffers, answers control
-    /// messages, advances a migration. Threads that only produce, or go quiet, call it regularly.
+    /// messages, advances a migration, and returns the credits the port holds beyond what its pending forwards
+    /// need. Threads that only produce, or go quiet, call it regularly.
     /// </summary>
     public void Maintain() => Enqueue(ReadOnlySpan<Event>.Empty);
 
     private int MaintainCore()
     {
+        // Why: a quiet producer that calls Maintain keeps only credits for events it dequeued and has yet to forward;
+        // a leftover chunk in each of many quiet producers would otherwise hold back the rest, as idle workers did.
+        if (_credits > _pendingReleases)
+        {
+            ReturnSurplusCredits(_pendingReleases);
+        }
+
         NoteOperations(_opsPerBackground);
         return 0;
     }

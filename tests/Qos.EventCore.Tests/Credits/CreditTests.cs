@@ -154,4 +154,56 @@ public sealed class CreditTests
         Assert.That(device.CreditsOnLoan, Is.EqualTo(producer.CreditsHeld), "with nothing in flight, only the producer's unspent chunk is on loan");
         device.Stop();
     }
+
+    [Test]
+    public void Quiet_producers_that_call_Maintain_give_back_their_leftover_credits()
+    {
+        // 16 producers that each sent one event and went quiet would hold 16 x 63 credits, above the 768 threshold.
+        const int Quiet = 16;
+        using var device = new EventDevice(new EventDeviceConfig { PortCount = Quiet + 2, MaxInflight = 1024, MigrationEnabled = false });
+        int worker = Quiet + 1;
+        device.Link(worker, 0);
+        device.Start();
+        for (int p = 0; p < Quiet; p++)
+        {
+            Assert.That(device.GetPort(p).Enqueue(new Event((uint)p, 0, EventOperation.New, 0)), Is.True);
+            device.GetPort(p).Maintain();
+        }
+
+        var got = new Event[64];
+        long received = 0;
+        EventPort active = device.GetPort(Quiet);
+        var burst = new Event[32];
+        long accepted = 0;
+        for (int round = 0; round < 100; round++)
+        {
+            for (int i = 0; i < burst.Length; i++)
+            {
+                burst[i] = new Event((uint)i, 0, EventOperation.New, 0);
+            }
+
+            accepted += active.Enqueue(burst);
+            active.Maintain();
+            int n;
+            while ((n = device.GetPort(worker).Poll(got)) != 0)
+            {
+                received += n;
+                for (int i = 0; i < n; i++)
+                {
+                    got[i].Operation = EventOperation.Release;
+                }
+
+                device.GetPort(worker).Enqueue(got.AsSpan(0, n));
+            }
+        }
+
+        Assert.That(accepted, Is.EqualTo(100 * burst.Length), "the active producer is never refused while the quiet ones attend their ports");
+        Assert.That(received, Is.EqualTo(accepted + Quiet), "every event arrived");
+        for (int p = 0; p < Quiet; p++)
+        {
+            Assert.That(device.GetPort(p).CreditsHeld, Is.Zero, $"quiet producer {p} keeps no credits");
+        }
+
+        device.Stop();
+    }
 }
