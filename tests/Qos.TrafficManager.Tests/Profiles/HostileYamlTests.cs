@@ -1,10 +1,12 @@
 using System;
 using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using System.Threading;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using NUnit.Framework;
+using Qos.TrafficManager.Classification;
 using Qos.TrafficManager.Profiles;
 
 namespace Qos.TrafficManager.Tests.Profiles;
@@ -120,6 +122,44 @@ public sealed class HostileYamlTests
                 Assert.That(e.Line, Is.Positive, $"{entry}: and the line where it was passed");
             }
         }
+    }
+
+    [Test]
+    public void A_document_of_exactly_the_size_limit_loads_and_one_character_more_is_refused_where_it_passes_the_limit()
+    {
+        string profile = File.ReadAllText(Repository.Profile("10gbe.yaml"));
+        string padding = "#" + new string('-', YamlSource.MaxLength - profile.Length - 2) + "\n";
+        string full = padding + profile;
+        Assert.That(full, Has.Length.EqualTo(YamlSource.MaxLength), "the test's own arithmetic");
+
+        foreach (string entry in LoaderEntryPoints.Names)
+        {
+            Assert.DoesNotThrow(() => LoaderEntryPoints.Run(entry, full), $"{entry}: {YamlSource.MaxLength} characters are within the limit");
+
+            var e = Refused(entry, full + "#");
+            Assert.That(e.Rule, Does.EndWith($"larger than 4 MiB ({YamlSource.MaxLength} characters)"), $"{entry}: the error names the limit");
+            Assert.That((e.Line, e.Column), Is.EqualTo((full.Count(c => c == '\n') + 1, 1)), $"{entry}: and points at the first character past it");
+        }
+    }
+
+    [Test]
+    public void An_endless_file_is_refused_once_past_the_size_limit_not_read_to_its_end()
+    {
+        const string Endless = "/dev/zero";
+        if (!File.Exists(Endless))
+        {
+            Assert.Ignore($"{Endless} is not on this system");
+        }
+
+        var profile = Assert.Throws<ProfileException>(() => ProfileLoader.Load(Endless))!;
+        var classifier = Assert.Throws<ProfileException>(() => ClassifierLoader.Load(Endless))!;
+        var services = new ServiceCollection();
+        services.AddTrafficManager(Endless);
+
+        string expected = $"'{Endless}' is larger than 4 MiB ({YamlSource.MaxLength} characters) (line 1, col {YamlSource.MaxLength + 1})";
+        Assert.That(profile.Message, Is.EqualTo("profile: " + expected), "the profile loader stops reading at the limit");
+        Assert.That(classifier.Message, Is.EqualTo("classifier: " + expected), "so does the classifier loader");
+        Assert.That(ValidationFailure(services), Is.EqualTo("profile: " + expected), "and AddTrafficManager reports it at start-up");
     }
 
     [Test]
