@@ -1,10 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
-using System.IO;
 using Qos.Shaping.Congestion;
 using Qos.TrafficManager.Profiles;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Qos.TrafficManager.Classification;
@@ -28,60 +26,32 @@ public static class ClassifierLoader
 
     /// <summary>Reads the classifier file at <paramref name="path"/>.</summary>
     /// <exception cref="ProfileException">The file cannot be read or is not a classifier section.</exception>
-    public static ClassifierOptions Load(string path)
-    {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            throw new ProfileException("classifier", path, $"cannot be read: {e.Message}", 0, 0);
-        }
-
-        return Parse(text);
-    }
+    public static ClassifierOptions Load(string path) => Parse(YamlSource.ReadFile(path, "classifier"));
 
     /// <summary>Reads the classifier section from <paramref name="yaml"/>.</summary>
     /// <exception cref="ProfileException">The text is not a classifier section.</exception>
     public static ClassifierOptions Parse(string yaml)
     {
         ArgumentNullException.ThrowIfNull(yaml);
-        var options = new ClassifierOptions();
-        YamlNode root;
         try
         {
-            var stream = new YamlStream();
-            stream.Load(new StringReader(yaml));
-            if (stream.Documents.Count != 1)
-            {
-                throw new ProfileException("classifier", null, "the file must hold exactly one YAML document", 0, 0);
-            }
-
-            root = stream.Documents[0].RootNode;
-        }
-        catch (YamlException e)
-        {
-            throw new ProfileException("classifier", null, $"is not valid YAML: {e.Message}", (int)e.Start.Line, (int)e.Start.Column);
-        }
-
-        try
-        {
+            var root = YamlSource.Load(yaml, "classifier")
+                ?? throw new ProfileException("classifier", null, "is empty: the file needs a 'classifier:' mapping at its root", 0, 0);
             if (root is not YamlMappingNode top || !top.Children.TryGetValue(new YamlScalarNode("classifier"), out var section))
             {
                 throw Fail(root, "classifier", "the file needs a 'classifier:' mapping at its root");
             }
 
+            var options = new ClassifierOptions();
             ReadSection(section, options);
+            return options;
         }
         catch (Exception e) when (e is not ProfileException)
         {
-            // Why: the loader's contract is that nothing but a ProfileException escapes, whatever the input.
-            throw new ProfileException("classifier", null, $"internal error while reading: {e.GetType().Name}: {e.Message}", 0, 0);
+            // Why: the loader's contract is that nothing but a ProfileException escapes, whatever the input; the
+            // exception's own message would be a library's wording, not the classifier's.
+            throw new ProfileException("classifier", null, $"internal error while reading ({e.GetType().Name})", 0, 0);
         }
-
-        return options;
     }
 
     /// <summary>Reads a <c>classifier:</c> mapping found inside a profile.</summary>

@@ -1,5 +1,4 @@
 using System;
-using System.IO;
 using Qos.TrafficManager.Configuration;
 
 namespace Qos.TrafficManager.Profiles;
@@ -49,17 +48,7 @@ public static class ProfileLoader
         }
     }
 
-    internal static string ReadFile(string path)
-    {
-        try
-        {
-            return File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            throw new ProfileException("profile", path, $"cannot be read: {e.Message}", 0, 0);
-        }
-    }
+    internal static string ReadFile(string path) => YamlSource.ReadFile(path, "profile");
 
     private static void Read(TrafficManagerOptions options, string yaml)
     {
@@ -70,8 +59,9 @@ public static class ProfileLoader
         }
         catch (Exception e) when (e is not ProfileException)
         {
-            // Why: the loader's contract is that nothing but a ProfileException escapes, whatever the input.
-            throw new ProfileException("profile", null, $"internal error while reading: {e.GetType().Name}: {e.Message}", 0, 0);
+            // Why: the loader's contract is that nothing but a ProfileException escapes, whatever the input; the
+            // exception's own message would be a library's wording, not the profile's.
+            throw new ProfileException("profile", null, $"internal error while reading ({e.GetType().Name})", 0, 0);
         }
     }
 }

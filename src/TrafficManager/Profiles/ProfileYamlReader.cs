@@ -1,8 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
-using System.IO;
-using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
 namespace Qos.TrafficManager.Profiles;
@@ -39,39 +37,9 @@ internal sealed class ProfileYamlReader
         new ProfileYamlReader(map).ReadRoot(Load(text), options);
     }
 
-    private static YamlNode Load(string text)
-    {
-        var stream = new YamlStream();
-        var parser = new Parser(new StringReader(text));
-        try
-        {
-            stream.Load(parser);
-        }
-        catch (YamlException e)
-        {
-            throw new ProfileException("profile", null, $"is not valid YAML: {Describe(e)}", ToInt(e.Start.Line), ToInt(e.Start.Column));
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            // Why: YamlDotNet lets a few malformed documents through as other exceptions (found by the fuzz test);
-            // the last event it parsed is the best position there is.
-            var near = parser.Current?.Start ?? Mark.Empty;
-            throw new ProfileException("profile", null, $"is not valid YAML: {e.Message}", ToInt(near.Line), ToInt(near.Column));
-        }
-
-        if (stream.Documents.Count == 0)
-        {
-            throw new ProfileException("profile", null, "is empty: a profile needs port, subport_profiles, pipe_profiles and subports", 0, 0);
-        }
-
-        if (stream.Documents.Count > 1)
-        {
-            var second = stream.Documents[1].RootNode;
-            throw new ProfileException("profile", null, "holds more than one YAML document", ToInt(second.Start.Line), ToInt(second.Start.Column));
-        }
-
-        return stream.Documents[0].RootNode;
-    }
+    private static YamlNode Load(string text) =>
+        YamlSource.Load(text, "profile")
+        ?? throw new ProfileException("profile", null, "is empty: a profile needs port, subport_profiles, pipe_profiles and subports", 0, 0);
 
     private void ReadRoot(YamlNode root, TrafficManagerOptions options)
     {
@@ -442,12 +410,4 @@ internal sealed class ProfileYamlReader
         new(path, value, rule, ToInt(node.Start.Line), ToInt(node.Start.Column));
 
     private static int ToInt(long value) => (int)Math.Clamp(value, 0, int.MaxValue);
-
-    /// <summary>YamlDotNet's message without the position prefix it repeats: <c>(Line: 3, Col: 5, Idx: 20) - (...): text</c>.</summary>
-    private static string Describe(YamlException e)
-    {
-        string message = e.Message;
-        int cut = message.IndexOf("): ", StringComparison.Ordinal);
-        return message.StartsWith('(') && cut >= 0 ? message[(cut + 3)..] : message;
-    }
 }

@@ -11,7 +11,7 @@ namespace Qos.TrafficManager.Tests.Classification;
 [TestFixture]
 public sealed class ClassifierTests
 {
-    private const string Yaml = """
+    internal const string Yaml = """
         classifier:
           subport: { field: vlan.outer, map: { 100: 0, 200: 1 }, default: 0 }
           pipe:    { field: vlan.inner }
