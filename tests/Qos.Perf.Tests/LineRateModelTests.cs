@@ -13,24 +13,6 @@ namespace Qos.Perf.Tests;
 public sealed class LineRateModelTests
 {
     [Test]
-    public void The_wire_drains_back_to_back_at_the_port_rate_and_counts_idle_gaps()
-    {
-        var nic = new NicModel(8);
-        nic.Start(1000);
-        Assert.That(nic.Push(1000, 88, backlogged: false), Is.EqualTo(1000), "first packet starts at once");
-        Assert.That(nic.Push(1000, 88, backlogged: false), Is.EqualTo(1088), "the next waits for the wire");
-        Assert.That(nic.Occupancy(1087), Is.EqualTo(2));
-        Assert.That(nic.Occupancy(1088), Is.EqualTo(1), "the first is gone once its last byte is out");
-        Assert.That(nic.Occupancy(1176), Is.Zero);
-        Assert.That(nic.Push(1300, 100, backlogged: true), Is.EqualTo(1300));
-        Assert.That(nic.IdleTime, Is.EqualTo(124), "the wire sat idle from 1176 to 1300");
-        Assert.That(nic.IdleWhileBacklogged, Is.EqualTo(124), "and the scheduler held packets meanwhile");
-        nic.Push(1500, 100, backlogged: false);
-        Assert.That(nic.IdleTime, Is.EqualTo(224));
-        Assert.That(nic.IdleWhileBacklogged, Is.EqualTo(124), "an idle gap with nothing queued is not the scheduler's fault");
-    }
-
-    [Test]
     public void Latency_quantiles_are_within_the_histograms_resolution()
     {
         var h = new LatencyHistogram();

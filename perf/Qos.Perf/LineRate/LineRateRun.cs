@@ -4,13 +4,14 @@ using System.IO;
 using Qos.Shaping.Clock;
 using Qos.TrafficManager;
 using Qos.TrafficManager.Configuration;
+using Qos.TrafficManager.Egress;
 using Qos.TrafficManager.Packets;
 
 namespace Qos.Perf.LineRate;
 
 /// <summary>
-/// One real-time run: source → port scheduler → NIC ring, all on the calling thread, or with the source on a thread
-/// of its own feeding the scheduler through a ring (<see cref="RxStage"/>).
+/// One real-time run: source → port scheduler → NIC ring (<see cref="NicTxQueue"/>), all on the calling thread, or
+/// with the source on a thread of its own feeding the scheduler through a ring (<see cref="RxStage"/>).
 /// </summary>
 public sealed class LineRateRun : IDisposable
 {
@@ -20,7 +21,7 @@ public sealed class LineRateRun : IDisposable
     private readonly StopwatchByteClock _clock;
     private readonly PortScheduler _scheduler;
     private readonly LoadPacer _pacer;
-    private readonly NicModel _nic;
+    private readonly int _ring;
     private readonly int _wake;
     private readonly Packet[] _in = new Packet[Burst];
     private readonly Packet[] _out = new Packet[Burst];
@@ -39,7 +40,7 @@ public sealed class LineRateRun : IDisposable
         _clock = new StopwatchByteClock(config.Rate);
         _scheduler = new PortScheduler(config, _clock);
         _pacer = new LoadPacer(source, load, config.FrameOverhead);
-        _nic = new NicModel(ring);
+        _ring = ring;
         _wake = wake;
         if (rxRing > 0)
         {
@@ -62,9 +63,8 @@ public sealed class LineRateRun : IDisposable
         long end = start + (long)(seconds * _config.Rate);
         long nextProgress = start + _config.Rate;
         bool reporting = warmup <= 0;
-        bool backlogged = false;
         long idleBefore = 0, idleWhileBackloggedBefore = 0;
-        _nic.Start(origin);
+        var nic = new NicTxQueue(_ring, overhead, start: origin);
         _pacer.Start(origin);
         _rx?.Start();
         start = reporting ? start : origin;
@@ -88,8 +88,9 @@ public sealed class LineRateRun : IDisposable
                 nextProgress = start + _config.Rate;
                 r.Reset();
                 lastSecond = r.Take(0);
-                idleBefore = _nic.IdleTime;
-                idleWhileBackloggedBefore = _nic.IdleWhileBacklogged;
+                var wire = nic.Stats;
+                idleBefore = wire.IdleTime;
+                idleWhileBackloggedBefore = wire.IdleWhileBacklogged;
                 startTicks = Stopwatch.GetTimestamp();
                 idleTicks = 0;
                 allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
@@ -113,11 +114,12 @@ public sealed class LineRateRun : IDisposable
 
             worked |= made > 0;
 
-            // The NIC: below the wake threshold the scheduler refills the ring.
-            int occupancy = _nic.Occupancy(now);
-            if (occupancy < _wake)
+            // The NIC: below the wake threshold the scheduler refills the ring. Its handles are arrival times, not
+            // frames, so the sent ones are let go unread.
+            nic.Complete(now);
+            int room = nic.Room(now);
+            if (nic.Capacity - room < _wake)
             {
-                int room = _nic.Capacity - occupancy;
                 while (room > 0)
                 {
                     int n = _scheduler.Dequeue(_out.AsSpan(0, Math.Min(room, Burst)));
@@ -131,14 +133,14 @@ public sealed class LineRateRun : IDisposable
                     for (int i = 0; i < n; i++)
                     {
                         ref readonly Packet p = ref _out[i];
-                        long startTime = _nic.Push(now, p.Length + overhead, backlogged);
+                        long startTime = nic.Push(p, now);
                         r.Sent(p.TrafficClass, p.Length, overhead, (long)((startTime - (long)p.Handle) * nanosecondsPerByte));
                     }
                 }
 
                 // Why: a gap on the wire before the next refill counts against the scheduler only if it left packets
                 // behind at this refill; packets that arrive later could not have been sent earlier.
-                backlogged = _scheduler.QueuedPackets > 0;
+                nic.Backlogged = _scheduler.QueuedPackets > 0;
             }
 
             if (!worked)
@@ -149,7 +151,7 @@ public sealed class LineRateRun : IDisposable
             if (reporting && now >= nextProgress)
             {
                 long before = GC.GetAllocatedBytesForCurrentThread();
-                var snapshot = r.Take(_nic.IdleWhileBacklogged - idleWhileBackloggedBefore);
+                var snapshot = r.Take(nic.Stats.IdleWhileBacklogged - idleWhileBackloggedBefore);
                 double secondLength = (now - nextProgress + _config.Rate) / (double)_config.Rate;
                 progress?.WriteLine(r.ProgressLine((now - start) / (double)_config.Rate, lastSecond, snapshot, secondLength));
                 r.RecordSecond((now - start) / (double)_config.Rate, secondLength);
@@ -161,10 +163,11 @@ public sealed class LineRateRun : IDisposable
 
         _rx?.Stop();
         long totalTicks = Stopwatch.GetTimestamp() - startTicks;
+        var stats = nic.Stats;
         r.Finish(
             elapsedLine: now - start,
-            idleWire: _nic.IdleTime - idleBefore,
-            idleWhileBacklogged: _nic.IdleWhileBacklogged - idleWhileBackloggedBefore,
+            idleWire: stats.IdleTime - idleBefore,
+            idleWhileBacklogged: stats.IdleWhileBacklogged - idleWhileBackloggedBefore,
             headroom: totalTicks > 0 ? (double)idleTicks / totalTicks : 0,
             allocatedBytes: GC.GetAllocatedBytesForCurrentThread() - allocatedBefore - allocatedByProgress,
             scheduler: _scheduler);

@@ -2,6 +2,7 @@ using System;
 using System.Buffers.Binary;
 using System.IO;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 using System.Threading;
 using System.Threading.Tasks;
 
@@ -10,9 +11,15 @@ namespace Qos.TrafficManager.Replay;
 /// <summary>
 /// Streams frames into a classic pcap file through a <see cref="PipeWriter"/>: nanosecond timestamps and the
 /// machine's byte order by default (microsecond and either byte order on request), Ethernet link type. Records are
-/// buffered and flushed every 64 KiB and at <see cref="DisposeAsync"/>.
+/// buffered and flushed every 64 KiB and at <see cref="DisposeAsync"/> (or <see cref="Dispose"/>).
 /// </summary>
-public sealed class PcapWriter : IAsyncDisposable
+/// <remarks>
+/// Two ways to write: <see cref="WriteAsync(long, ReadOnlySpan{byte}, CancellationToken)"/> for async code, and
+/// <see cref="Write(long, ReadOnlySpan{byte})"/> for a thread that must not await per record (an egress loop): it
+/// copies the record into the pipe's buffer and waits only when a 64 KiB flush is due and the pipe does not take it
+/// at once. Use one of the two on a writer, from one thread at a time.
+/// </remarks>
+public sealed class PcapWriter : IAsyncDisposable, IDisposable
 {
     private const int FlushThreshold = 1 << 16;
 
@@ -68,23 +75,54 @@ public sealed class PcapWriter : IAsyncDisposable
     /// <param name="frame">The captured bytes.</param>
     /// <param name="originalLength">The frame's length on the wire, at least <c>frame.Length</c>.</param>
     /// <param name="cancellationToken">Cancels a flush.</param>
-    public ValueTask WriteAsync(long timestampNanoseconds, ReadOnlySpan<byte> frame, int originalLength, CancellationToken cancellationToken = default)
+    public ValueTask WriteAsync(long timestampNanoseconds, ReadOnlySpan<byte> frame, int originalLength, CancellationToken cancellationToken = default) =>
+        Append(timestampNanoseconds, frame, originalLength) ? FlushAsync(cancellationToken) : ValueTask.CompletedTask;
+
+    /// <summary>Appends one frame without awaiting; when 64 KiB are buffered, flushes and waits for the pipe to take them.</summary>
+    /// <param name="timestampNanoseconds">Time in nanoseconds since the Unix epoch (not negative).</param>
+    /// <param name="frame">The frame's bytes.</param>
+    public void Write(long timestampNanoseconds, ReadOnlySpan<byte> frame) => Write(timestampNanoseconds, frame, frame.Length);
+
+    /// <summary>
+    /// Appends one frame of which only the first bytes were captured, without awaiting; when 64 KiB are buffered,
+    /// flushes and waits for the pipe to take them.
+    /// </summary>
+    /// <param name="timestampNanoseconds">Time in nanoseconds since the Unix epoch (not negative).</param>
+    /// <param name="frame">The captured bytes.</param>
+    /// <param name="originalLength">The frame's length on the wire, at least <c>frame.Length</c>.</param>
+    public void Write(long timestampNanoseconds, ReadOnlySpan<byte> frame, int originalLength)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(timestampNanoseconds);
-        ArgumentOutOfRangeException.ThrowIfLessThan(originalLength, frame.Length);
-        int captured = Math.Min(frame.Length, _snapLength);
-        int length = PcapFormat.RecordHeaderLength + captured;
-        var span = _pipe.GetSpan(length);
-        long seconds = timestampNanoseconds / 1_000_000_000;
-        long fraction = timestampNanoseconds % 1_000_000_000;
-        Write32(span, (uint)seconds);
-        Write32(span.Slice(4), (uint)(_format.Nanosecond ? fraction : fraction / 1000));
-        Write32(span.Slice(8), (uint)captured);
-        Write32(span.Slice(12), (uint)originalLength);
-        frame.Slice(0, captured).CopyTo(span.Slice(PcapFormat.RecordHeaderLength));
-        _pipe.Advance(length);
-        _unflushed += length;
-        return _unflushed >= FlushThreshold ? FlushAsync(cancellationToken) : ValueTask.CompletedTask;
+        if (Append(timestampNanoseconds, frame, originalLength))
+        {
+            Flush();
+        }
+    }
+
+    /// <summary>Writes the buffered records through, waiting if the pipe does not take them at once.</summary>
+    /// <remarks>
+    /// Why a blocking wait is acceptable: it happens once per 64 KiB, on a thread that has nothing else to do
+    /// until its output takes the bytes. A pipe whose reader copies to the file on another thread keeps even that
+    /// wait off the caller unless the disk falls behind.
+    /// </remarks>
+    public void Flush()
+    {
+        _unflushed = 0;
+        var flush = _pipe.FlushAsync();
+        if (flush.IsCompleted)
+        {
+            _ = flush.GetAwaiter().GetResult();
+        }
+        else
+        {
+            Wait(flush);
+        }
+    }
+
+    /// <summary>Flushes the buffered records and completes the pipe, waiting for it if need be.</summary>
+    public void Dispose()
+    {
+        Flush();
+        _pipe.Complete();
     }
 
     /// <summary>Writes the buffered records through.</summary>
@@ -100,6 +138,29 @@ public sealed class PcapWriter : IAsyncDisposable
     {
         await FlushAsync().ConfigureAwait(false);
         await _pipe.CompleteAsync().ConfigureAwait(false);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Wait(ValueTask<FlushResult> flush) => _ = flush.AsTask().GetAwaiter().GetResult();
+
+    /// <summary>Copies one record into the pipe's buffer; returns whether a flush is due.</summary>
+    private bool Append(long timestampNanoseconds, ReadOnlySpan<byte> frame, int originalLength)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(timestampNanoseconds);
+        ArgumentOutOfRangeException.ThrowIfLessThan(originalLength, frame.Length);
+        int captured = Math.Min(frame.Length, _snapLength);
+        int length = PcapFormat.RecordHeaderLength + captured;
+        var span = _pipe.GetSpan(length);
+        long seconds = timestampNanoseconds / 1_000_000_000;
+        long fraction = timestampNanoseconds % 1_000_000_000;
+        Write32(span, (uint)seconds);
+        Write32(span.Slice(4), (uint)(_format.Nanosecond ? fraction : fraction / 1000));
+        Write32(span.Slice(8), (uint)captured);
+        Write32(span.Slice(12), (uint)originalLength);
+        frame.Slice(0, captured).CopyTo(span.Slice(PcapFormat.RecordHeaderLength));
+        _pipe.Advance(length);
+        _unflushed += length;
+        return _unflushed >= FlushThreshold;
     }
 
     private void Write32(Span<byte> span, uint value)
