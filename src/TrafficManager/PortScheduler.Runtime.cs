@@ -12,6 +12,7 @@ public sealed unsafe partial class PortScheduler
     /// </summary>
     public void ChangePipeProfile(int subport, int pipe, int profile)
     {
+        ThrowIfDisposed();
         AssertOwner();
         var sub = CheckSubport(subport);
         CheckPipe(sub, pipe);
@@ -39,14 +40,19 @@ public sealed unsafe partial class PortScheduler
                 _grinders[g].Profile = to;
             }
         }
+
+        GC.KeepAlive(this);
     }
 
     /// <summary>The pipe profile a pipe uses now.</summary>
     public int PipeProfileOf(int subport, int pipe)
     {
+        ThrowIfDisposed();
         var sub = CheckSubport(subport);
         CheckPipe(sub, pipe);
-        return _pipes[sub.FirstPipe + pipe].Profile;
+        int profile = _pipes[sub.FirstPipe + pipe].Profile;
+        GC.KeepAlive(this);
+        return profile;
     }
 
     /// <summary>
@@ -55,6 +61,7 @@ public sealed unsafe partial class PortScheduler
     /// </summary>
     public void ChangeSubportProfile(int subport, int profile)
     {
+        ThrowIfDisposed();
         AssertOwner();
         var sub = CheckSubport(subport);
         if ((uint)profile >= (uint)_subportProfiles.Length)
@@ -72,6 +79,7 @@ public sealed unsafe partial class PortScheduler
     /// </summary>
     public void SetOversubscription(int subport, bool enabled)
     {
+        ThrowIfDisposed();
         AssertOwner();
         var sub = CheckSubport(subport);
         if (sub.Oversubscription == enabled)
@@ -85,8 +93,16 @@ public sealed unsafe partial class PortScheduler
     }
 
     /// <summary>Whether best-effort oversubscription control is on for a subport.</summary>
-    public bool IsOversubscriptionEnabled(int subport) => CheckSubport(subport).Oversubscription;
+    public bool IsOversubscriptionEnabled(int subport)
+    {
+        ThrowIfDisposed();
+        return CheckSubport(subport).Oversubscription;
+    }
 
     /// <summary>The subport's current best-effort watermark, in bytes per period per unit of pipe weight.</summary>
-    public long OversubscriptionWatermark(int subport) => CheckSubport(subport).Watermark.Value;
+    public long OversubscriptionWatermark(int subport)
+    {
+        ThrowIfDisposed();
+        return CheckSubport(subport).Watermark.Value;
+    }
 }

@@ -1,3 +1,4 @@
+using System;
 using Qos.Shaping.TrafficClasses;
 using Qos.TrafficManager.Scheduling;
 using Qos.TrafficManager.Stats;
@@ -12,6 +13,7 @@ public sealed unsafe partial class PortScheduler
     /// <param name="clear">Reset the counters after reading them.</param>
     public ClassStats ReadClassStats(int subport, int trafficClass, bool clear = false)
     {
+        ThrowIfDisposed();
         var sub = CheckSubport(subport);
         CheckClass(trafficClass);
         ref ClassCounters counters = ref sub.CountersOf(trafficClass);
@@ -32,6 +34,7 @@ public sealed unsafe partial class PortScheduler
     /// <param name="clear">Reset the sent and drop counters after reading them.</param>
     public QueueStats ReadQueueStats(int subport, int pipe, int trafficClass, int queue = 0, bool clear = false)
     {
+        ThrowIfDisposed();
         int index = CheckQueue(subport, pipe, trafficClass, queue, out var sub, out int globalPipe, out int q);
         var queued = Queued(sub, globalPipe, q);
         ref QueueCounters counters = ref _counters[index];
@@ -48,14 +51,18 @@ public sealed unsafe partial class PortScheduler
             _drops[index] = default;
         }
 
+        GC.KeepAlive(this);
         return stats;
     }
 
     /// <summary>Packets held in one queue.</summary>
     public int QueueLength(int subport, int pipe, int trafficClass, int queue = 0)
     {
+        ThrowIfDisposed();
         CheckQueue(subport, pipe, trafficClass, queue, out _, out int globalPipe, out int q);
-        return _positions[globalPipe].Length(q);
+        int length = _positions[globalPipe].Length(q);
+        GC.KeepAlive(this);
+        return length;
     }
 
     private TrafficCounters Queued(Subport sub, int globalPipe, int q)
