@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Globalization;
 using System.Numerics;
+using Qos.Shaping.Clock;
 using Qos.Shaping.TokenBucket;
 using Qos.Shaping.TrafficClasses;
 using Qos.TrafficManager.Packets;
@@ -126,7 +127,31 @@ internal static class ConfigValidator
         {
             Fail($"{at}.tc_period", periodMs, $"must be between 1 and {MaxClassPeriodMilliseconds} ms");
         }
+
+        for (int tc = 0; tc < classRates.Count; tc++)
+        {
+            // Why: class credits are reset, not accumulated, each period; a class that gets less than one frame
+            // per period can never send an MTU packet, which then blocks its queue forever (never sent, never dropped).
+            long credit = classRates[tc] == 0 ? frame : LineTime.FromMilliseconds(periodMs, classRates[tc]);
+            if (credit < frame)
+            {
+                Fail($"{at}.tc_rates[{tc}]", classRates[tc], TooSlowForOneFrame(tc, credit, classRates[tc], periodMs, frame));
+            }
+        }
     }
+
+    private static string TooSlowForOneFrame(int tc, long credit, long rate, long periodMs, long frame)
+    {
+        long minRate = CeilingDivide(frame * 1000, periodMs);
+        long minPeriod = CeilingDivide(frame * 1000, rate);
+        string period = minPeriod <= MaxClassPeriodMilliseconds
+            ? $", or a tc_period of at least {minPeriod} ms at this rate"
+            : $"; no tc_period up to {MaxClassPeriodMilliseconds} ms is long enough at this rate";
+        return $"class {tc} gets {credit} B per {periodMs} ms period, less than one frame ({frame} B: MTU + frame overhead), " +
+            $"so an MTU packet could never be sent: it needs at least {minRate} B/s at this period{period}";
+    }
+
+    private static long CeilingDivide(long dividend, long divisor) => (dividend + divisor - 1) / divisor;
 
     private static void CheckSubport(PortConfig config, int s)
     {
