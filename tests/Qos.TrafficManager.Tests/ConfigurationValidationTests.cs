@@ -135,6 +135,16 @@ public sealed class ConfigurationValidationTests
         Assert.That(Refused(Valid(pipe: Pipe(1_000_000, classRates: rates))).Field, Is.EqualTo("pipe_profiles[0].tc_rates[3]"), "one byte per second less leaves 1545 B per period");
     }
 
+    [Test]
+    public void A_class_at_rate_zero_is_off_and_needs_no_frame_per_period()
+    {
+        var rates = Rates(1_000_000);
+        rates[4] = 0;
+        Assert.DoesNotThrow(() => new PortScheduler(
+            Valid(s => new SubportConfig { QueueSizes = [64, 64, 64, 64, 0, 64, 64, 64, 64, 64, 64, 64, 64], Pipes = s.Pipes }, pipe: Pipe(1_000_000, classRates: rates)),
+            new VirtualByteClock(Port)).Dispose(), "a class turned off (queue size 0) may have rate 0, as the validator allows");
+    }
+
     [TestCase(1545, false)]
     [TestCase(1546, true)]
     public void A_bucket_must_hold_one_frame(long bucket, bool accepted)
