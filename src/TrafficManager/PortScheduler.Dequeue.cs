@@ -98,6 +98,7 @@ public sealed unsafe partial class PortScheduler
     Done:
         _nextGrinder = g;
         _queued -= count;
+        AssertInvariantsNowAndThen();
         GC.KeepAlive(this);
         return count;
     }

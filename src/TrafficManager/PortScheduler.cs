@@ -68,6 +68,7 @@ public sealed unsafe partial class PortScheduler : IDisposable
     private int _busyGrinders;
     private int _nextGrinder;
     private int _owner;
+    private int _dequeuesSinceCheck;
     private bool _disposed;
     private Xorshift32 _random = new(0x2545F491);
 
