@@ -164,6 +164,29 @@ public sealed class ConfigurationValidationTests
     }
 
     [Test]
+    public void The_total_number_of_pipes_is_capped_at_2_to_the_27()
+    {
+        // Why: 2048 full subports are exactly 2^27 pipes; one pipe more and a queue index (pipe × 16 + queue) overflows an int.
+        // Only the validator runs: a scheduler this size would need tens of GB.
+        var atCap = Subports(2048, extra: 0);
+        Assert.DoesNotThrow(() => ConfigValidator.Validate(atCap), "2^27 pipes over all subports fit");
+        var e = Assert.Throws<ConfigurationException>(() => ConfigValidator.Validate(Subports(2048, extra: 1)))!;
+        Assert.That(e.Field, Is.EqualTo("subports"), "the refusal names the subports");
+        Assert.That(e.Value, Is.EqualTo("134217729"), "the value is the total number of pipes");
+        Assert.That(e.Rule, Does.Contain("134217728"), "the rule gives the cap");
+    }
+
+    private static PortConfig Subports(int full, int extra)
+    {
+        var v = Valid();
+        var subports = Enumerable.Range(0, full)
+            .Select(_ => new SubportConfig { Profile = 0, QueueSizes = v.Subports[0].QueueSizes, Pipes = [new PipeGroup(65536, 0)] })
+            .Concat(extra > 0 ? [new SubportConfig { Profile = 0, QueueSizes = v.Subports[0].QueueSizes, Pipes = [new PipeGroup(extra, 0)] }] : [])
+            .ToArray();
+        return new PortConfig { Rate = Port, SubportProfiles = v.SubportProfiles, PipeProfiles = v.PipeProfiles, Subports = subports };
+    }
+
+    [Test]
     public void The_clock_must_count_at_the_port_rate()
     {
         Assert.Throws<ArgumentException>(() => new PortScheduler(Valid(), new VirtualByteClock(Port / 2)).Dispose());

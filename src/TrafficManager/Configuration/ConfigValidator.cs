@@ -18,6 +18,9 @@ internal static class ConfigValidator
     public const int MaxQueueSize = 1 << 15;
     public const long MaxClassPeriodMilliseconds = 10_000;
 
+    /// <summary>Pipes over all subports. Why: a queue is indexed <c>pipe × 16 + queue</c> in an int, so pipes stay below 2^27.</summary>
+    public const int MaxPipesPerPort = 1 << 27;
+
     public static void Validate(PortConfig config)
     {
         if (config.Rate <= 0)
@@ -87,9 +90,15 @@ internal static class ConfigValidator
             Fail("subports", config.Subports.Count, $"a port needs between 1 and {Packet.MaxSubports} subports");
         }
 
+        long pipes = 0;
         for (int s = 0; s < config.Subports.Count; s++)
         {
-            CheckSubport(config, s);
+            pipes += CheckSubport(config, s);
+        }
+
+        if (pipes > MaxPipesPerPort)
+        {
+            Fail("subports", pipes, $"a port has at most {MaxPipesPerPort} pipes over all its subports (2^27: queue indices are 32-bit)");
         }
     }
 
@@ -153,7 +162,8 @@ internal static class ConfigValidator
 
     private static long CeilingDivide(long dividend, long divisor) => (dividend + divisor - 1) / divisor;
 
-    private static void CheckSubport(PortConfig config, int s)
+    /// <summary>Checks subport <paramref name="s"/> and returns its number of pipes.</summary>
+    private static long CheckSubport(PortConfig config, int s)
     {
         var sub = config.Subports[s];
         string at = $"subports[{s}]";
@@ -227,6 +237,7 @@ internal static class ConfigValidator
         }
 
         CheckCongestion(config, sub, at);
+        return pipes;
     }
 
     private static void CheckCongestion(PortConfig config, SubportConfig sub, string at)
