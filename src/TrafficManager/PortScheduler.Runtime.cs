@@ -52,9 +52,11 @@ public sealed unsafe partial class PortScheduler
     }
 
     /// <summary>The pipe profile a pipe uses now.</summary>
+    /// <remarks>Owner thread only (asserted in Debug builds).</remarks>
     public int PipeProfileOf(int subport, int pipe)
     {
         ThrowIfDisposed();
+        AssertOwner();
         var sub = CheckSubport(subport);
         CheckPipe(sub, pipe);
         int profile = _pipes[sub.FirstPipe + pipe].Profile;
@@ -100,16 +102,20 @@ public sealed unsafe partial class PortScheduler
     }
 
     /// <summary>Whether best-effort oversubscription control is on for a subport.</summary>
+    /// <remarks>Owner thread only (asserted in Debug builds).</remarks>
     public bool IsOversubscriptionEnabled(int subport)
     {
         ThrowIfDisposed();
+        AssertOwner();
         return CheckSubport(subport).Oversubscription;
     }
 
     /// <summary>The subport's current best-effort watermark, in bytes per period per unit of pipe weight.</summary>
+    /// <remarks>Owner thread only (asserted in Debug builds).</remarks>
     public long OversubscriptionWatermark(int subport)
     {
         ThrowIfDisposed();
+        AssertOwner();
         return CheckSubport(subport).Watermark.Value;
     }
 }

@@ -19,8 +19,10 @@ namespace Qos.TrafficManager;
 /// per pipe (classes 0..11 one queue each in strict priority, class 12 four best-effort queues by WRR).
 /// </summary>
 /// <remarks>
-/// <para>One thread owns a port scheduler: it calls <see cref="Enqueue(ReadOnlySpan{Packet})"/> and <see cref="Dequeue"/> (asserted in
-/// debug builds). Scale out with more ports, one thread each.</para>
+/// <para>One thread owns a port scheduler: it calls <see cref="Enqueue(ReadOnlySpan{Packet})"/>, <see cref="Dequeue"/>, the run-time
+/// changes and the readers of its state and stats (asserted in debug builds; the first such call makes its thread the owner).
+/// <see cref="Config"/>, <see cref="PipeCount"/> and <see cref="MemoryBytes"/> never change and may be read from any thread.
+/// Scale out with more ports, one thread each.</para>
 /// <para>Time is the port's line time in bytes, read from the injected <see cref="IByteClock"/>. The scheduler
 /// keeps the port time: when the line is free again. Each packet sent moves it by <c>length + frame overhead</c>;
 /// it never falls behind the clock (an idle line is lost time), and it never runs more than
@@ -172,21 +174,25 @@ public sealed unsafe partial class PortScheduler : IDisposable
     }
 
     /// <summary>Port time: the line time, in bytes, at which the line is free after the packets handed out so far.</summary>
+    /// <remarks>Owner thread only (asserted in Debug builds).</remarks>
     public long PortTime
     {
         get
         {
             ThrowIfDisposed();
+            AssertOwner();
             return _portTime;
         }
     }
 
     /// <summary>Packets held in all queues.</summary>
+    /// <remarks>Owner thread only (asserted in Debug builds).</remarks>
     public long QueuedPackets
     {
         get
         {
             ThrowIfDisposed();
+            AssertOwner();
             return _queued;
         }
     }
