@@ -27,8 +27,10 @@ public sealed unsafe partial class PortScheduler
     /// reaches its lead, or every active pipe was tried since the last packet left.
     /// </remarks>
     /// <returns>The number of packets written to <paramref name="output"/>.</returns>
+    /// <exception cref="ObjectDisposedException">The scheduler was disposed.</exception>
     public int Dequeue(Span<Packet> output)
     {
+        ThrowIfDisposed();
         AssertOwner();
         long now = SyncPortTime();
         long limit = now + _txLead;
@@ -96,6 +98,8 @@ public sealed unsafe partial class PortScheduler
     Done:
         _nextGrinder = g;
         _queued -= count;
+        AssertInvariantsNowAndThen();
+        GC.KeepAlive(this);
         return count;
     }
 

@@ -23,6 +23,7 @@ public sealed unsafe partial class PortScheduler
     /// </remarks>
     /// <returns>The number of packets accepted; the others were dropped and counted.</returns>
     /// <exception cref="ArgumentException">A descriptor names a subport, pipe or class that does not exist or is off, or its length is 0 or above the MTU.</exception>
+    /// <exception cref="ObjectDisposedException">The scheduler was disposed.</exception>
     public int Enqueue(ReadOnlySpan<Packet> packets) => Enqueue(packets, Span<Packet>.Empty);
 
     /// <summary>
@@ -36,8 +37,10 @@ public sealed unsafe partial class PortScheduler
     /// </param>
     /// <returns>The number of packets accepted.</returns>
     /// <exception cref="ArgumentException">A descriptor is invalid (as for the other overload), or <paramref name="dropped"/> is too short.</exception>
+    /// <exception cref="ObjectDisposedException">The scheduler was disposed.</exception>
     public int Enqueue(ReadOnlySpan<Packet> packets, Span<Packet> dropped)
     {
+        ThrowIfDisposed();
         AssertOwner();
         if (!dropped.IsEmpty && dropped.Length < packets.Length)
         {
@@ -52,6 +55,7 @@ public sealed unsafe partial class PortScheduler
         }
 
         Debug.Assert(dropped.IsEmpty || droppedCount == packets.Length - accepted, "every drop is handed back");
+        GC.KeepAlive(this);
         return accepted;
     }
 

@@ -1,3 +1,4 @@
+using System;
 using Qos.Shaping.TrafficClasses;
 using Qos.TrafficManager.Scheduling;
 using Qos.TrafficManager.Stats;
@@ -10,8 +11,11 @@ public sealed unsafe partial class PortScheduler
     /// <param name="subport">Subport index.</param>
     /// <param name="trafficClass">Traffic class 0..12.</param>
     /// <param name="clear">Reset the counters after reading them.</param>
+    /// <remarks>Owner thread only, like <see cref="Enqueue(System.ReadOnlySpan{Qos.TrafficManager.Packets.Packet})"/> and <see cref="Dequeue"/> (asserted in Debug builds).</remarks>
     public ClassStats ReadClassStats(int subport, int trafficClass, bool clear = false)
     {
+        ThrowIfDisposed();
+        AssertOwner();
         var sub = CheckSubport(subport);
         CheckClass(trafficClass);
         ref ClassCounters counters = ref sub.CountersOf(trafficClass);
@@ -30,8 +34,11 @@ public sealed unsafe partial class PortScheduler
     /// <param name="trafficClass">Traffic class 0..12.</param>
     /// <param name="queue">Best-effort queue 0..3 for class 12, else 0.</param>
     /// <param name="clear">Reset the sent and drop counters after reading them.</param>
+    /// <remarks>Owner thread only, like <see cref="Enqueue(System.ReadOnlySpan{Qos.TrafficManager.Packets.Packet})"/> and <see cref="Dequeue"/> (asserted in Debug builds).</remarks>
     public QueueStats ReadQueueStats(int subport, int pipe, int trafficClass, int queue = 0, bool clear = false)
     {
+        ThrowIfDisposed();
+        AssertOwner();
         int index = CheckQueue(subport, pipe, trafficClass, queue, out var sub, out int globalPipe, out int q);
         var queued = Queued(sub, globalPipe, q);
         ref QueueCounters counters = ref _counters[index];
@@ -48,14 +55,20 @@ public sealed unsafe partial class PortScheduler
             _drops[index] = default;
         }
 
+        GC.KeepAlive(this);
         return stats;
     }
 
     /// <summary>Packets held in one queue.</summary>
+    /// <remarks>Owner thread only (asserted in Debug builds).</remarks>
     public int QueueLength(int subport, int pipe, int trafficClass, int queue = 0)
     {
+        ThrowIfDisposed();
+        AssertOwner();
         CheckQueue(subport, pipe, trafficClass, queue, out _, out int globalPipe, out int q);
-        return _positions[globalPipe].Length(q);
+        int length = _positions[globalPipe].Length(q);
+        GC.KeepAlive(this);
+        return length;
     }
 
     private TrafficCounters Queued(Subport sub, int globalPipe, int q)

@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using Qos.Shaping.Clock;
 using Qos.Shaping.Congestion;
@@ -18,13 +19,17 @@ namespace Qos.TrafficManager;
 /// per pipe (classes 0..11 one queue each in strict priority, class 12 four best-effort queues by WRR).
 /// </summary>
 /// <remarks>
-/// <para>One thread owns a port scheduler: it calls <see cref="Enqueue(ReadOnlySpan{Packet})"/> and <see cref="Dequeue"/> (asserted in
-/// debug builds). Scale out with more ports, one thread each.</para>
+/// <para>One thread owns a port scheduler: it calls <see cref="Enqueue(ReadOnlySpan{Packet})"/>, <see cref="Dequeue"/>, the run-time
+/// changes and the readers of its state and stats (asserted in debug builds; the first such call makes its thread the owner).
+/// <see cref="Config"/>, <see cref="PipeCount"/> and <see cref="MemoryBytes"/> never change and may be read from any thread.
+/// Scale out with more ports, one thread each.</para>
 /// <para>Time is the port's line time in bytes, read from the injected <see cref="IByteClock"/>. The scheduler
 /// keeps the port time: when the line is free again. Each packet sent moves it by <c>length + frame overhead</c>;
 /// it never falls behind the clock (an idle line is lost time), and it never runs more than
 /// <see cref="PortConfig.TxLead"/> ahead of the clock, so the scheduler cannot overfill the transmit side.
 /// All shaping credits are computed at the port time.</para>
+/// <para>The queues and pipe state live in native memory, released by <see cref="Dispose"/>; after it every other
+/// member throws <see cref="ObjectDisposedException"/>.</para>
 /// </remarks>
 public sealed unsafe partial class PortScheduler : IDisposable
 {
@@ -33,6 +38,7 @@ public sealed unsafe partial class PortScheduler : IDisposable
 
     private const int EnqueueBurst = 64;
 
+    private readonly PortConfig _config;
     private readonly IByteClock _clock;
     private readonly Subport[] _subports;
     private readonly SubportProfile[] _subportProfiles;
@@ -47,11 +53,16 @@ public sealed unsafe partial class PortScheduler : IDisposable
     private readonly bool _hasCongestionControl;
     private readonly ActiveQueueBitmap _bitmap;
     private readonly Grinder[] _grinders = new Grinder[GrinderCount];
+    // Why: the native bases are cached as raw pointers for the hot paths. Each public member that uses them checks
+    // _disposed once, before any pointer is read, and ends with GC.KeepAlive(this): otherwise, once the JIT sees no
+    // further use of this, the scheduler and its buffers could be collected mid-call and a buffer's finalizer free
+    // memory the call is still writing.
     private readonly PipeState* _pipes;
     private readonly QueuePositions* _positions;
     private readonly QueueCounters* _counters;
     private readonly Packet* _slots;
     private readonly ClassCounters* _drops;
+    private readonly int _pipeCount;
     private readonly int _frameOverhead;
     private readonly long _txLead;
     private long _portTime;
@@ -59,6 +70,8 @@ public sealed unsafe partial class PortScheduler : IDisposable
     private int _busyGrinders;
     private int _nextGrinder;
     private int _owner;
+    private int _dequeuesSinceCheck;
+    private bool _disposed;
     private Xorshift32 _random = new(0x2545F491);
 
     /// <summary>Builds the scheduler for <paramref name="config"/>, refusing an invalid one with a <see cref="ConfigurationException"/>.</summary>
@@ -74,7 +87,7 @@ public sealed unsafe partial class PortScheduler : IDisposable
             throw new ArgumentException($"clock counts at {clock.PortRate} B/s but the port rate is {config.Rate} B/s", nameof(clock));
         }
 
-        Config = config;
+        _config = config;
         _clock = clock;
         _frameOverhead = config.FrameOverhead;
         _txLead = config.TxLead > 0 ? config.TxLead : 64L * (config.Mtu + config.FrameOverhead);
@@ -105,7 +118,7 @@ public sealed unsafe partial class PortScheduler : IDisposable
             slots += (long)_subports[s].PipeCount * _subports[s].SlotsPerPipe;
         }
 
-        PipeCount = pipes;
+        _pipeCount = pipes;
         _pipeBuffer = new NativeBuffer<PipeState>(pipes);
         _positionBuffer = new NativeBuffer<QueuePositions>(pipes);
         _counterBuffer = new NativeBuffer<QueueCounters>((long)pipes * TrafficClass.QueuesPerPipe);
@@ -136,26 +149,78 @@ public sealed unsafe partial class PortScheduler : IDisposable
                 }
             }
         }
+
+        GC.KeepAlive(this);
     }
 
     /// <summary>The configuration the scheduler was built from.</summary>
-    public PortConfig Config { get; }
+    public PortConfig Config
+    {
+        get
+        {
+            ThrowIfDisposed();
+            return _config;
+        }
+    }
 
     /// <summary>Total pipes over all subports.</summary>
-    public int PipeCount { get; }
+    public int PipeCount
+    {
+        get
+        {
+            ThrowIfDisposed();
+            return _pipeCount;
+        }
+    }
 
     /// <summary>Port time: the line time, in bytes, at which the line is free after the packets handed out so far.</summary>
-    public long PortTime => _portTime;
+    /// <remarks>Owner thread only (asserted in Debug builds).</remarks>
+    public long PortTime
+    {
+        get
+        {
+            ThrowIfDisposed();
+            AssertOwner();
+            return _portTime;
+        }
+    }
 
     /// <summary>Packets held in all queues.</summary>
-    public long QueuedPackets => _queued;
+    /// <remarks>Owner thread only (asserted in Debug builds).</remarks>
+    public long QueuedPackets
+    {
+        get
+        {
+            ThrowIfDisposed();
+            AssertOwner();
+            return _queued;
+        }
+    }
 
     /// <summary>Bytes of native memory holding queues and pipe state.</summary>
-    public long MemoryBytes => _pipeBuffer.ByteLength + _positionBuffer.ByteLength + _counterBuffer.ByteLength + _slotBuffer.ByteLength + _dropBuffer.ByteLength;
+    public long MemoryBytes
+    {
+        get
+        {
+            ThrowIfDisposed();
+            return _pipeBuffer.ByteLength + _positionBuffer.ByteLength + _counterBuffer.ByteLength + _slotBuffer.ByteLength + _dropBuffer.ByteLength;
+        }
+    }
 
-    /// <summary>Releases the native memory. The scheduler cannot be used afterwards.</summary>
+    /// <summary>
+    /// Releases the native memory. Every member but this one throws <see cref="ObjectDisposedException"/> afterwards;
+    /// calling it again does nothing. Call it when no other call on the scheduler runs (on the owner thread, or
+    /// after that thread stopped using it).
+    /// </summary>
     public void Dispose()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        // Why: set before the memory goes, so that no member reaches through the cached pointers into freed memory.
+        _disposed = true;
         _slotBuffer.Dispose();
         _dropBuffer.Dispose();
         _counterBuffer.Dispose();
@@ -193,6 +258,20 @@ public sealed unsafe partial class PortScheduler : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static long SlotIndex(Subport sub, int globalPipe, int queue, int position) =>
         sub.SlotBase(globalPipe) + sub.QueueOffset[queue & 0xF] + (position & sub.QueueMask[queue & 0xF]);
+
+    /// <summary>The one check a public member makes before it uses the native memory.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void ThrowIfDisposed()
+    {
+        if (_disposed)
+        {
+            ThrowDisposed();
+        }
+    }
+
+    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowDisposed() =>
+        throw new ObjectDisposedException(nameof(PortScheduler), "the port scheduler was disposed: its queues and pipe state are gone");
 
     [Conditional("DEBUG")]
     private void AssertOwner()

@@ -69,7 +69,32 @@ public struct TrafficClassLimiter
         return true;
     }
 
-    /// <summary>Starts a new period now with full credits (used at start and on a change of profile).</summary>
+    /// <summary>
+    /// Moves to profile <paramref name="to"/> at <paramref name="now"/> without starting a new period: the credits are
+    /// brought up to <paramref name="now"/> under <paramref name="from"/>, then kept, each clamped to the new per-period
+    /// credit; the current period ends when it would have, or one new period from now if that is sooner.
+    /// </summary>
+    /// <remarks>Why: a reset here would hand every class a full period's credit it has already spent, once per change.</remarks>
+    public void Rebind(in TrafficClassProfile from, in TrafficClassProfile to, long now)
+    {
+        Refill(from, now);
+        for (int tc = 0; tc < TrafficClass.Count; tc++)
+        {
+            long limit = to.CreditsPerPeriod(tc);
+            if (_credits[tc] > limit)
+            {
+                _credits[tc] = limit;
+            }
+        }
+
+        long latest = now + to.Period;
+        if (_nextReset > latest)
+        {
+            _nextReset = latest;
+        }
+    }
+
+    /// <summary>Starts a new period now with full credits (used at start).</summary>
     public void Reset(in TrafficClassProfile profile, long now)
     {
         _nextReset = now;

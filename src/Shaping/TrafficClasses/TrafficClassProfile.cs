@@ -44,7 +44,8 @@ public readonly struct TrafficClassProfile
                 ThrowHelper.OutOfRange($"{nameof(classRates)}[{tc}]", rate, $"must be between 0 and the node rate {nodeRate}");
             }
 
-            _creditsPerPeriod[tc] = LineTime.FromMilliseconds(periodMilliseconds, rate);
+            // Why: a rate of 0 turns the class off; LineTime refuses a zero rate, as a clock rate must be positive.
+            _creditsPerPeriod[tc] = rate == 0 ? 0 : LineTime.FromMilliseconds(periodMilliseconds, rate);
         }
     }
 

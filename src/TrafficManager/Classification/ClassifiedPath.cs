@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Qos.Shaping.Congestion;
 using Qos.TrafficManager.Packets;
+using Tc = Qos.Shaping.TrafficClasses.TrafficClass;
 
 namespace Qos.TrafficManager.Classification;
 
@@ -42,14 +44,22 @@ public readonly struct ClassifiedPath
 
     /// <summary>The scheduler descriptor for this frame.</summary>
     /// <param name="handle">The application's reference to the frame.</param>
-    /// <param name="length">Frame length in bytes, without the frame overhead.</param>
+    /// <param name="length">Frame length in bytes, without the frame overhead (0..65535).</param>
+    /// <exception cref="System.ArgumentOutOfRangeException"><paramref name="length"/> does not fit a descriptor.</exception>
     public Packet ToPacket(ulong handle, int length) => Packet.Create(handle, length, Subport, Pipe, TrafficClass, Queue, Color);
 
     /// <inheritdoc />
     public override string ToString() =>
         $"subport {Subport} pipe {Pipe} class {TrafficClass} queue {Queue} ({Color}), flow {FlowId:x16}{(Error == FrameError.None ? "" : $", {Error}")}";
 
+    /// <summary>The route of a path the classifier's compiler or its default mappings checked against the port.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static ulong Pack(int subport, int pipe, int trafficClass, int queue, int color) =>
-        ((ulong)(uint)subport << 24) | ((ulong)(ushort)pipe << 8) | ((ulong)(uint)(trafficClass & 0xF) << 4) | ((ulong)(uint)(queue & 3) << 2) | (uint)(color & 3);
+    internal static ulong Pack(int subport, int pipe, int trafficClass, int queue, int color)
+    {
+        // Why: the masks below would silently turn a bad value into another queue; the callers check the ranges.
+        Debug.Assert((uint)subport < Packet.MaxSubports && (uint)pipe < Packet.MaxPipesPerSubport, "a route's subport and pipe fit a descriptor");
+        Debug.Assert((uint)trafficClass < Tc.Count && (uint)queue <= (trafficClass == Tc.BestEffort ? Tc.BestEffortQueues - 1 : 0u), "a route's class has the queue");
+        Debug.Assert((uint)color <= (uint)PacketColor.Red, "a route's colour is green, yellow or red");
+        return ((ulong)(uint)subport << 24) | ((ulong)(ushort)pipe << 8) | ((ulong)(uint)(trafficClass & 0xF) << 4) | ((ulong)(uint)(queue & 3) << 2) | (uint)(color & 3);
+    }
 }

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Globalization;
 using System.Numerics;
+using Qos.Shaping.Clock;
 using Qos.Shaping.TokenBucket;
 using Qos.Shaping.TrafficClasses;
 using Qos.TrafficManager.Packets;
@@ -16,6 +17,9 @@ internal static class ConfigValidator
 {
     public const int MaxQueueSize = 1 << 15;
     public const long MaxClassPeriodMilliseconds = 10_000;
+
+    /// <summary>Pipes over all subports. Why: a queue is indexed <c>pipe × 16 + queue</c> in an int, so pipes stay below 2^27.</summary>
+    public const int MaxPipesPerPort = 1 << 27;
 
     public static void Validate(PortConfig config)
     {
@@ -86,9 +90,15 @@ internal static class ConfigValidator
             Fail("subports", config.Subports.Count, $"a port needs between 1 and {Packet.MaxSubports} subports");
         }
 
+        long pipes = 0;
         for (int s = 0; s < config.Subports.Count; s++)
         {
-            CheckSubport(config, s);
+            pipes += CheckSubport(config, s);
+        }
+
+        if (pipes > MaxPipesPerPort)
+        {
+            Fail("subports", pipes, $"a port has at most {MaxPipesPerPort} pipes over all its subports (2^27: queue indices are 32-bit)");
         }
     }
 
@@ -126,9 +136,34 @@ internal static class ConfigValidator
         {
             Fail($"{at}.tc_period", periodMs, $"must be between 1 and {MaxClassPeriodMilliseconds} ms");
         }
+
+        for (int tc = 0; tc < classRates.Count; tc++)
+        {
+            // Why: class credits are reset, not accumulated, each period; a class that gets less than one frame
+            // per period can never send an MTU packet, which then blocks its queue forever (never sent, never dropped).
+            long credit = classRates[tc] == 0 ? frame : LineTime.FromMilliseconds(periodMs, classRates[tc]);
+            if (credit < frame)
+            {
+                Fail($"{at}.tc_rates[{tc}]", classRates[tc], TooSlowForOneFrame(tc, credit, classRates[tc], periodMs, frame));
+            }
+        }
     }
 
-    private static void CheckSubport(PortConfig config, int s)
+    private static string TooSlowForOneFrame(int tc, long credit, long rate, long periodMs, long frame)
+    {
+        long minRate = CeilingDivide(frame * 1000, periodMs);
+        long minPeriod = CeilingDivide(frame * 1000, rate);
+        string period = minPeriod <= MaxClassPeriodMilliseconds
+            ? $", or a tc_period of at least {minPeriod} ms at this rate"
+            : $"; no tc_period up to {MaxClassPeriodMilliseconds} ms is long enough at this rate";
+        return $"class {tc} gets {credit} B per {periodMs} ms period, less than one frame ({frame} B: MTU + frame overhead), " +
+            $"so an MTU packet could never be sent: it needs at least {minRate} B/s at this period{period}";
+    }
+
+    private static long CeilingDivide(long dividend, long divisor) => (dividend + divisor - 1) / divisor;
+
+    /// <summary>Checks subport <paramref name="s"/> and returns its number of pipes.</summary>
+    private static long CheckSubport(PortConfig config, int s)
     {
         var sub = config.Subports[s];
         string at = $"subports[{s}]";
@@ -202,6 +237,7 @@ internal static class ConfigValidator
         }
 
         CheckCongestion(config, sub, at);
+        return pipes;
     }
 
     private static void CheckCongestion(PortConfig config, SubportConfig sub, string at)

@@ -1,4 +1,6 @@
+using System;
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Qos.Shaping.Congestion;
@@ -38,18 +40,33 @@ public readonly struct Packet
         _reserved = 0;
     }
 
-    /// <summary>Creates a descriptor. Arguments are checked by <see cref="PortScheduler.Enqueue(System.ReadOnlySpan{Packet})"/>, not here.</summary>
+    /// <summary>Creates a descriptor.</summary>
+    /// <remarks>
+    /// Every argument must fit its field exactly; whether the port has that subport, pipe or class, and whether the
+    /// length is within its MTU, is checked by <see cref="PortScheduler.Enqueue(System.ReadOnlySpan{Packet})"/>.
+    /// </remarks>
     /// <param name="handle">The application's reference to the packet (buffer index, pointer, ...).</param>
-    /// <param name="length">Frame length in bytes, without the frame overhead.</param>
+    /// <param name="length">Frame length in bytes, without the frame overhead (0..65535).</param>
     /// <param name="subport">Subport index (0..4095).</param>
     /// <param name="pipe">Pipe index within the subport (0..65535).</param>
     /// <param name="trafficClass">Traffic class 0..12.</param>
     /// <param name="queue">Best-effort queue 0..3 for class 12, 0 otherwise.</param>
     /// <param name="color">Colour for WRED.</param>
+    /// <exception cref="ArgumentOutOfRangeException">An argument does not fit its field; the exception names it.</exception>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Packet Create(ulong handle, int length, int subport, int pipe, int trafficClass, int queue = 0, PacketColor color = PacketColor.Green)
     {
-        Debug.Assert((uint)trafficClass < Tc.Count && (uint)queue < Tc.BestEffortQueues);
-        uint path = ((uint)subport << 20) | ((uint)(ushort)pipe << 4) | (uint)Tc.QueueIndex(trafficClass, queue);
+        // Why: one branch for the common case (non-short-circuit ORs of unsigned compares); the slow path finds
+        // which argument is wrong. A value truncated into its bit field would silently name another queue.
+        uint maxQueue = trafficClass == Tc.BestEffort ? Tc.BestEffortQueues - 1 : 0u;
+        if (((uint)length > ushort.MaxValue) | ((uint)subport >= MaxSubports) | ((uint)pipe >= MaxPipesPerSubport)
+            | ((uint)trafficClass >= Tc.Count) | ((uint)queue > maxQueue) | (color > PacketColor.Red))
+        {
+            ThrowOutOfRange(length, subport, pipe, trafficClass, queue, color);
+        }
+
+        uint path = ((uint)subport << 20) | ((uint)pipe << 4) | (uint)Tc.QueueIndex(trafficClass, queue);
+        Debug.Assert((path >> 20) == (uint)subport && ((path >> 4) & 0xFFFF) == (uint)pipe, "every field keeps its value");
         return new Packet(handle, path, (ushort)length, color);
     }
 
@@ -85,8 +102,47 @@ public readonly struct Packet
     }
 
     /// <summary>The same packet sent to another path: a new descriptor with the handle, length and colour kept.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">An argument does not fit its field, as for <see cref="Create"/>.</exception>
     public Packet WithPath(int subport, int pipe, int trafficClass, int queue = 0) =>
         Create(_handle, _length, subport, pipe, trafficClass, queue, (PacketColor)_color);
+
+    /// <summary>Names the first argument of <see cref="Create"/> that does not fit. Why: out of line, so the hot path is one branch.</summary>
+    [DoesNotReturn, MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowOutOfRange(int length, int subport, int pipe, int trafficClass, int queue, PacketColor color)
+    {
+        if ((uint)length > ushort.MaxValue)
+        {
+            throw new ArgumentOutOfRangeException(nameof(length), length, $"length ({length}) must be 0..{ushort.MaxValue} bytes");
+        }
+
+        if ((uint)subport >= MaxSubports)
+        {
+            throw new ArgumentOutOfRangeException(nameof(subport), subport, $"subport ({subport}) must be 0..{MaxSubports - 1}");
+        }
+
+        if ((uint)pipe >= MaxPipesPerSubport)
+        {
+            throw new ArgumentOutOfRangeException(nameof(pipe), pipe, $"pipe ({pipe}) must be 0..{MaxPipesPerSubport - 1}");
+        }
+
+        if ((uint)trafficClass >= Tc.Count)
+        {
+            throw new ArgumentOutOfRangeException(nameof(trafficClass), trafficClass, $"traffic class ({trafficClass}) must be 0..{Tc.Count - 1}");
+        }
+
+        if (trafficClass == Tc.BestEffort && (uint)queue >= Tc.BestEffortQueues)
+        {
+            throw new ArgumentOutOfRangeException(nameof(queue), queue, $"queue ({queue}) must be 0..{Tc.BestEffortQueues - 1} for best effort (class {Tc.BestEffort})");
+        }
+
+        if (trafficClass != Tc.BestEffort && queue != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(queue), queue, $"queue ({queue}) must be 0 for classes 0..{Tc.StrictPriorityCount - 1} (one queue each)");
+        }
+
+        Debug.Assert(color > PacketColor.Red, "only the colour is left");
+        throw new ArgumentOutOfRangeException(nameof(color), (int)color, $"colour ({(int)color}) must be Green, Yellow or Red");
+    }
 
     /// <inheritdoc />
     public override string ToString() =>

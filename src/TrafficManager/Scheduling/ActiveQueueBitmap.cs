@@ -157,8 +157,16 @@ internal sealed class ActiveQueueBitmap
         return (s << 6) + BitOperations.TrailingZeroCount(bits);
     }
 
+    /// <summary>Checks every invariant of the three levels (O(pipes)); see <see cref="FindBrokenInvariant"/>.</summary>
     [Conditional("DEBUG")]
     public void AssertInvariants()
+    {
+        string? broken = FindBrokenInvariant();
+        Debug.Assert(broken is null, broken);
+    }
+
+    /// <summary>Says which invariant of the bitmap does not hold, or returns null. O(pipes): for checks now and then, not per packet.</summary>
+    public string? FindBrokenInvariant()
     {
         int active = 0, waiting = 0;
         for (int p = 0; p < _pipes; p++)
@@ -166,15 +174,43 @@ internal sealed class ActiveQueueBitmap
             bool isWaiting = (_waiting[p >> 6] & (1UL << p)) != 0;
             active += _queues[p] != 0 ? 1 : 0;
             waiting += isWaiting ? 1 : 0;
-            Debug.Assert(!isWaiting || (_queues[p] != 0 && !InService(p)), "only non-empty pipes out of service wait");
-            Debug.Assert(isWaiting || _queues[p] == 0 || InService(p), "every non-empty pipe waits or is in service");
+            if (isWaiting && (_queues[p] == 0 || InService(p)))
+            {
+                return $"only non-empty pipes out of service wait: pipe {p} waits with queues {_queues[p]:x4}{(InService(p) ? " while in service" : "")}";
+            }
+
+            if (!isWaiting && _queues[p] != 0 && !InService(p))
+            {
+                return $"every non-empty pipe waits or is in service: pipe {p} has queues {_queues[p]:x4} and does neither";
+            }
         }
 
-        Debug.Assert(active == ActivePipes && waiting == WaitingPipes, "counts match the bits");
+        if (active != ActivePipes || waiting != WaitingPipes)
+        {
+            return $"counts match the bits: {ActivePipes} active and {WaitingPipes} waiting counted, {active} and {waiting} in the bits";
+        }
+
+        int tail = _pipes & 63;
+        ulong pastEnd = tail == 0 ? 0 : ulong.MaxValue << tail;
+        if (((_waiting[^1] | _inService[^1]) & pastEnd) != 0)
+        {
+            return $"no bits past the last pipe ({_pipes - 1})";
+        }
+
         for (int w = 0; w < _waiting.Length; w++)
         {
-            Debug.Assert(((_summary[w >> 6] >> w) & 1) == (_waiting[w] != 0 ? 1UL : 0UL), "summary mirrors the words");
+            if (((_summary[w >> 6] >> w) & 1) != (_waiting[w] != 0 ? 1UL : 0UL))
+            {
+                return $"the summary mirrors the words: word {w} (pipes {w << 6}..) has waiting bits {_waiting[w]:x16} and summary bit {(_summary[w >> 6] >> w) & 1}";
+            }
         }
 
+        int summaryTail = _waiting.Length & 63;
+        if (summaryTail != 0 && (_summary[^1] & (ulong.MaxValue << summaryTail)) != 0)
+        {
+            return $"the summary mirrors the words: a summary bit is set past the last word ({_waiting.Length - 1})";
+        }
+
+        return null;
     }
 }

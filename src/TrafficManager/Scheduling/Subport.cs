@@ -148,17 +148,36 @@ internal sealed class Subport
         Classes.Refill(Profile.Classes, now);
     }
 
-    /// <summary>Switches to another profile at <paramref name="now"/>: credit is kept (clamped), a new class period starts.</summary>
+    /// <summary>
+    /// Switches to another profile at <paramref name="now"/>: the bucket and the class credits are kept (clamped to the
+    /// new profile), the class period runs on (it ends no later than one new period from now), and the watermark restarts.
+    /// </summary>
     public void ChangeProfile(int index, SubportProfile profile, long now)
     {
-        Bucket.Refill(Profile.Bucket, now);
+        // Why: a boundary the old profile reached first ends its period as usual (the watermark adapts to it).
+        Refresh(now);
         Bucket.Rebind(Profile.Bucket, profile.Bucket);
+        Classes.Rebind(Profile.Classes, profile.Classes, now);
         Profile = profile;
         ProfileIndex = index;
-        Classes.Reset(profile.Classes, now);
+        RestartWatermark();
+    }
 
-        // Why: the bounds depend on the class period; the watermark restarts unrestricted and re-adapts.
-        Watermark = NewWatermark(profile);
+    /// <summary>Turns oversubscription control on or off at <paramref name="now"/>; the class credits are not touched.</summary>
+    public void SetOversubscription(bool enabled, long now)
+    {
+        Refresh(now);
+        Oversubscription = enabled;
+        RestartWatermark();
+    }
+
+    /// <summary>
+    /// The watermark restarts unrestricted and re-adapts. Why: its bounds depend on the class period; the pipes see
+    /// the new period count and take a fresh allowance from it at their next turn.
+    /// </summary>
+    private void RestartWatermark()
+    {
+        Watermark = NewWatermark(Profile);
         Period++;
     }
 

@@ -46,6 +46,26 @@ public sealed class TrafficClassLimiterTests
     }
 
     [Test]
+    public void A_change_of_profile_keeps_the_credits_left_clamped_and_the_period_end()
+    {
+        var from = Profile(periodMs: 40);
+        var to = Profile(periodMs: 10);
+        var limiter = TrafficClassLimiter.Start(from, now: 0);
+        Assert.That(limiter.TryConsume(3, 150_000), Is.True);
+        Assert.That(limiter.TryConsume(0, 40_000), Is.True);
+        limiter.Rebind(from, to, now: 1_000);
+        Assert.That(limiter.Credits(0), Is.Zero, "a spent class stays spent: a change is not a new period");
+        Assert.That(limiter.Credits(3), Is.EqualTo(10_000), "credit left is kept: 10 000 B of 160 000");
+        Assert.That(limiter.Credits(12), Is.EqualTo(to.CreditsPerPeriod(12)), "credit above the new cap is clamped to it");
+        Assert.That(limiter.NextReset, Is.EqualTo(1_000 + to.Period), "the period ends no later than one new period from the change");
+
+        var same = TrafficClassLimiter.Start(from, now: 0);
+        Assert.That(same.TryConsume(5, 240_000), Is.True);
+        same.Rebind(from, from, now: 1_000);
+        Assert.That((same.Credits(5), same.NextReset), Is.EqualTo((0L, from.Period)), "a change to the same profile changes nothing");
+    }
+
+    [Test]
     public void A_class_cannot_send_more_than_its_credits_in_one_period()
     {
         var profile = Profile();

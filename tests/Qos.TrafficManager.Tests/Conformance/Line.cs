@@ -165,6 +165,7 @@ internal sealed class Line : IDisposable
             }
         }
 
+        Assert.That(Scheduler.FindBrokenInvariant(), Is.Null, "the scheduler's bitmap, queues and counts agree");
         Assert.That(sentByStats, Is.EqualTo(Sent), "the scheduler's sent counters match the packets that left");
         Assert.That(Offered, Is.EqualTo(Sent + dropped + Scheduler.QueuedPackets),
             $"conservation: offered {Offered} = sent {Sent} + dropped {dropped} + queued {Scheduler.QueuedPackets}");

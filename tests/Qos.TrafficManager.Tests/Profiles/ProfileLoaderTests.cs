@@ -91,6 +91,18 @@ public sealed class ProfileLoaderTests
         Assert.That(e.Rule, Does.Contain("pipe rate"));
     }
 
+    [Test]
+    public void A_class_too_slow_for_one_frame_per_period_points_at_its_rate_in_the_yaml()
+    {
+        // 100 kbit/s is 12500 B/s: 500 B per 40 ms period, less than one 1546 B frame.
+        string yaml = IssueExample.With("2.44mbps, 2.44mbps, 2.44mbps, 2.44mbps, 2.44mbps]", "2.44mbps, 2.44mbps, 2.44mbps, 2.44mbps, 100kbps]");
+        var e = Assert.Throws<ProfileException>(() => ProfileLoader.Parse(yaml))!;
+
+        Assert.That(e.Path, Is.EqualTo("pipe_profiles.silver.tc_rates[12]"), "the class rate that cannot carry a frame is named");
+        Assert.That(e.Line, Is.EqualTo(16));
+        Assert.That(e.Rule, Does.Contain("500 B per 40 ms").And.Contain("38650 B/s"), "the rule gives the credit and the rate needed");
+    }
+
     [TestCase("  mtu: 1522", "  mtu: big", "port.mtu", "'big' is not a whole number", 3)]
     [TestCase("rate: 10gbps            #", "rate: 10gbs            #", "port.rate", "unknown rate unit 'gbs'", 2)]
     [TestCase("bucket: 1MB           #", "bucket: 1.5B           #", "subport_profiles.default.bucket", "not a whole number of bytes", 8)]
