@@ -15,7 +15,7 @@ namespace Qos.EventCore.Tests.Balancing;
 public sealed class LiveBalancingTests
 {
     private const int Flows = 48;
-    private const long Total = 160_000;
+    private const long Total = 400_000;
 
     private static IMigrationPolicy[] Policies() =>
     [
