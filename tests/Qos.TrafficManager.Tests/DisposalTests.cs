@@ -37,6 +37,7 @@ public sealed class DisposalTests
         ["Int64 get_PortTime()"] = s => _ = s.PortTime,
         ["Int64 get_QueuedPackets()"] = s => _ = s.QueuedPackets,
         ["Int64 get_MemoryBytes()"] = s => _ = s.MemoryBytes,
+        ["Int64 Flush(System.Action`1[Qos.TrafficManager.Packets.Packet])"] = s => s.Flush(),
     };
 
     /// <summary>Every public instance method and property accessor PortScheduler declares, but Dispose.</summary>

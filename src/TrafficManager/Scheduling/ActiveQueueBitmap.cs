@@ -107,6 +107,23 @@ internal sealed class ActiveQueueBitmap
 
     public bool InService(int pipe) => (_inService[pipe >> 6] & (1UL << pipe)) != 0;
 
+    /// <summary>Every queue of <paramref name="pipe"/> (a pipe not in service) was emptied at once, as a flush does.</summary>
+    public void MarkPipeEmpty(int pipe)
+    {
+        Debug.Assert(!InService(pipe), "a pipe is flushed only out of service");
+        if (_queues[pipe] == 0)
+        {
+            return;
+        }
+
+        _queues[pipe] = 0;
+        ActivePipes--;
+        if ((_waiting[pipe >> 6] & (1UL << pipe)) != 0)
+        {
+            ClearWaiting(pipe);
+        }
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void PipeBecameActive(int pipe)
     {
