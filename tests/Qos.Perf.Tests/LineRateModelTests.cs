@@ -5,6 +5,7 @@ using Qos.Perf.LineRate;
 using Qos.Shaping.Randomness;
 using Qos.Shaping.TrafficClasses;
 using Qos.TrafficManager.Configuration;
+using Qos.TrafficManager.Stats;
 
 namespace Qos.Perf.Tests;
 

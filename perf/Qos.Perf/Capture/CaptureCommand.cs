@@ -3,6 +3,7 @@ using System.Globalization;
 using System.IO;
 using Qos.Perf.Cli;
 using Qos.Perf.LineRate;
+using Qos.TrafficManager.Pipeline;
 using Qos.TrafficManager.Replay;
 
 namespace Qos.Perf.Capture;
@@ -28,7 +29,7 @@ public static class CaptureCommand
         uint seed = (uint)args.Whole("seed", 1, 0, uint.MaxValue);
         args.EnsureAllUsed();
 
-        var source = new SyntheticFlows(flows, pipes, zipf, FrameMix.Parse(frames, 1518), seed);
+        var source = new SyntheticFlows(flows, pipes, zipf, FrameMix.Parse(frames, 1518).Sizes, seed);
         double nanosecondsPerByte = 8 / gbps;
         var buffer = new byte[1518];
         double time = 0;

@@ -2,6 +2,7 @@ using System;
 using System.Globalization;
 using Qos.Perf.Cli;
 using Qos.Shaping.Randomness;
+using Qos.TrafficManager.Pipeline;
 
 namespace Qos.Perf.LineRate;
 
@@ -29,12 +30,15 @@ public sealed class FrameMix
 
     public int MaxLength => Math.Max(_sizes[0], _sizes[^1]);
 
+    /// <summary>The sizes, each drawn with equal odds (IMIX repeats sizes to weigh them).</summary>
+    public System.Collections.Generic.IReadOnlyList<int> Sizes => _sizes;
+
     public static FrameMix Parse(string text, int mtu)
     {
         if (text == "imix")
         {
             // Why: 12 slots hold the 7:4:1 ratio exactly; a random slot picks a size with the right odds.
-            return new FrameMix("imix", [64, 64, 64, 64, 64, 64, 64, 594, 594, 594, 594, 1518]);
+            return new FrameMix("imix", [.. SyntheticFlows.Imix]);
         }
 
         if (!int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int size) || size < 64 || size > mtu)

@@ -24,14 +24,18 @@ public struct FrameMetadata
     /// <summary>The frame's sequence number within its flow, so that tests can check order end to end.</summary>
     public uint Sequence;
 
+    /// <summary>The source's number for the frame's flow, from 1 (0: the source does not number flows); with
+    /// <see cref="Sequence"/> it lets the pipeline check per-flow order at the TX queues.</summary>
+    public uint SourceFlow;
+
     /// <summary>Scheduler path: subport index (0..4095).</summary>
     public ushort Subport;
 
     /// <summary>Scheduler path: pipe index within the subport (0..65535).</summary>
     public ushort Pipe;
 
-    /// <summary>The egress port (the <c>PortScheduler</c>) the frame leaves through.</summary>
-    public ushort EgressPort;
+    /// <summary>The egress port (the <c>PortScheduler</c>) the frame leaves through (a pipeline has at most 15).</summary>
+    public byte EgressPort;
 
     /// <summary>Scheduler path: traffic class 0..12.</summary>
     public byte TrafficClass;

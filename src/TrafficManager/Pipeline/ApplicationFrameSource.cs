@@ -1,0 +1,99 @@
+using System;
+using System.Threading;
+
+namespace Qos.TrafficManager.Pipeline;
+
+/// <summary>
+/// Frames an application hands to a pipeline from any thread: it rents a frame from the pipeline's pool, writes the
+/// bytes into <see cref="FramePool.Buffer"/>, and posts it; the RX thread takes posted frames in post order (per
+/// posting thread). Nothing is copied or allocated per frame (or let <see cref="TryPost"/> copy the bytes). A
+/// pipeline built with this source attaches it to its pool (<see cref="PacketPipeline{TWork}.Pool"/>); post only
+/// after that.
+/// </summary>
+public sealed class ApplicationFrameSource : IFrameSource
+{
+    private IndexRing? _posted;
+    private FramePool? _pool;
+    private long _noBuffer;
+    private volatile bool _completed;
+
+    /// <inheritdoc />
+    public long NoBufferDrops => Interlocked.Read(ref _noBuffer);
+
+    /// <inheritdoc />
+    public bool Completed => _completed && (_posted is null || _posted.Count == 0);
+
+    /// <summary>Binds the source to the pool its frames come from (the pipeline does it); once, before posting.</summary>
+    public void Attach(FramePool pool)
+    {
+        ArgumentNullException.ThrowIfNull(pool);
+        if (Interlocked.CompareExchange(ref _pool, pool, null) is not null)
+        {
+            throw new InvalidOperationException("the source is already attached to a pool");
+        }
+
+        // Why: room for every frame of the pool, so that a post never waits for the RX thread.
+        _posted = new IndexRing(pool.Capacity, 0);
+    }
+
+    /// <summary>Rents a frame to fill; false (and counted as a no-buffer drop) when the pool has none free.</summary>
+    public bool TryRent(out int frame)
+    {
+        if (Pool.TryRent(out frame))
+        {
+            return true;
+        }
+
+        Interlocked.Increment(ref _noBuffer);
+        return false;
+    }
+
+    /// <summary>Posts a rented frame holding <paramref name="length"/> bytes; it is the pipeline's from here on.</summary>
+    public void Post(int frame, int length)
+    {
+        Pool.SetLength(frame, length);
+        _posted!.Enqueue(frame);
+    }
+
+    /// <summary>Copies <paramref name="bytes"/> into a frame and posts it; false (counted) when the pool has no frame free.</summary>
+    public bool TryPost(ReadOnlySpan<byte> bytes)
+    {
+        FramePool pool = Pool;
+        if (bytes.Length > pool.FrameSize)
+        {
+            throw new ArgumentOutOfRangeException(nameof(bytes), bytes.Length, $"a frame of {bytes.Length} bytes does not fit the pool's {pool.FrameSize}-byte frames");
+        }
+
+        if (!TryRent(out int frame))
+        {
+            return false;
+        }
+
+        bytes.CopyTo(pool.Buffer(frame));
+        Post(frame, bytes.Length);
+        return true;
+    }
+
+    /// <summary>No more frames will be posted: once the posted ones are taken, the source is completed.</summary>
+    public void Complete() => _completed = true;
+
+    /// <inheritdoc />
+    public int Receive(FramePool pool, Span<int> frames, long nowNanoseconds)
+    {
+        IndexRing? posted = _posted;
+        if (posted is null)
+        {
+            return 0;
+        }
+
+        int n = 0;
+        while (n < frames.Length && posted.TryDequeue(out int frame))
+        {
+            frames[n++] = frame;
+        }
+
+        return n;
+    }
+
+    private FramePool Pool => _pool ?? throw new InvalidOperationException("attach the source to the pipeline's pool first (Attach(pipeline.Pool))");
+}
