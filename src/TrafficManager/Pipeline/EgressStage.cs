@@ -117,7 +117,7 @@ internal sealed class EgressStage : IDisposable
         _scheduler.TakeOwnership();
         ClearSchedulerStats();
         long nextPublish = Stopwatch.GetTimestamp() + _publishTicks;
-        int idle = 0;
+        var idle = default(IdleWait);
         while (!signals.StopAll)
         {
             bool worked = Turn(port);
@@ -130,26 +130,16 @@ internal sealed class EgressStage : IDisposable
 
             if (worked)
             {
-                idle = 0;
-                continue;
+                idle.Reset();
             }
-
-            if (_virtual is not null)
+            else if (_virtual is not null)
             {
                 AdvanceVirtualTime(signals);
             }
-            else if (_scheduler.QueuedPackets > 0)
-            {
-                // Why: packets are queued (waiting for credit or for TX room): never sleep, keep the wire busy.
-                Thread.SpinWait(16);
-            }
-            else if (++idle < 256)
-            {
-                Thread.SpinWait(32);
-            }
             else
             {
-                Thread.Yield();
+                // Why: with packets queued (waiting for credit or TX room) the thread never sleeps, only yields.
+                idle.Wait(maySleep: _scheduler.QueuedPackets == 0 && _tx.WireFree <= _clock.Now());
             }
         }
 
@@ -198,7 +188,7 @@ internal sealed class EgressStage : IDisposable
         }
         else
         {
-            Thread.SpinWait(16);
+            Thread.Yield();
         }
     }
 

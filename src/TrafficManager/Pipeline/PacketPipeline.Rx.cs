@@ -23,7 +23,7 @@ public sealed partial class PacketPipeline<TWork>
         bool wait = _options.RxBackpressure == RxBackpressure.Wait;
         long start = Stopwatch.GetTimestamp();
         double nanosecondsPerTick = 1e9 / Stopwatch.Frequency;
-        int idle = 0;
+        var idle = default(IdleWait);
         int n = 0, i = 0, e = 0;
         try
         {
@@ -40,11 +40,11 @@ public sealed partial class PacketPipeline<TWork>
                         break;
                     }
 
-                    Idle(ref idle);
+                    idle.Wait(maySleep: true);
                     continue;
                 }
 
-                idle = 0;
+                idle.Reset();
                 Volatile.Write(ref _rx.Received, _rx.Received + n);
                 long stamp = Stopwatch.GetTimestamp();
                 for (i = 0; i < n; i++)
@@ -125,6 +125,8 @@ public sealed partial class PacketPipeline<TWork>
                     }
 
                     Volatile.Write(ref _rx.Backpressure, _rx.Backpressure + e);
+                    // Why: the stages behind are full; receiving more now would only drop it, on a core they may need.
+                    Thread.Yield();
                 }
 
                 e = 0;
@@ -167,9 +169,17 @@ public sealed partial class PacketPipeline<TWork>
         int portCount = _egress.Length;
         WorkerCounters counters = _workerCounters[worker];
         TWork work = _work;
+        var idle = default(IdleWait);
         while (!_signals.StopAll)
         {
-            int n = port.Dequeue(events);
+            int n = port.Poll(events);
+            if (n == 0)
+            {
+                idle.Wait(maySleep: true);
+                continue;
+            }
+
+            idle.Reset();
             int i = 0;
             try
             {
@@ -204,7 +214,7 @@ public sealed partial class PacketPipeline<TWork>
                 throw;
             }
 
-            if (n != 0 && port.Enqueue(events.AsSpan(0, n)) != n)
+            if (port.Enqueue(events.AsSpan(0, n)) != n)
             {
                 // Why: a forward spends the credit its dequeue brought, so the device never refuses it.
                 throw new InvalidOperationException($"worker {worker}: the event device refused a forward");
@@ -217,16 +227,4 @@ public sealed partial class PacketPipeline<TWork>
             ? (byte)(1 + egressPort)
             : throw new InvalidOperationException($"the work set egress port {egressPort}; there are {portCount} egress ports");
 
-    private static void Idle(ref int idle)
-    {
-        // Why: a source with nothing due yet; spin briefly, then give the core to the other stages.
-        if (++idle < 64)
-        {
-            Thread.SpinWait(20);
-        }
-        else
-        {
-            Thread.Yield();
-        }
-    }
 }

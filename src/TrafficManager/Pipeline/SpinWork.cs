@@ -20,7 +20,13 @@ public readonly struct SpinWork : IPacketWork
     /// <inheritdoc />
     public WorkVerdict Process(ref PacketContext context)
     {
-        long until = Stopwatch.GetTimestamp() + (context.Worker == 0 ? _ticksOnWorker0 : _ticks);
+        long ticks = context.Worker == 0 ? _ticksOnWorker0 : _ticks;
+        if (ticks == 0)
+        {
+            return WorkVerdict.Forward;
+        }
+
+        long until = Stopwatch.GetTimestamp() + ticks;
         while (Stopwatch.GetTimestamp() < until)
         {
         }
