@@ -36,17 +36,9 @@ public sealed class ApplicationFrameSource : IFrameSource
         _posted = new IndexRing(pool.Capacity, 0);
     }
 
-    /// <summary>Rents a frame to fill; false (and counted as a no-buffer drop) when the pool has none free.</summary>
-    public bool TryRent(out int frame)
-    {
-        if (Pool.TryRent(out frame))
-        {
-            return true;
-        }
-
-        Interlocked.Increment(ref _noBuffer);
-        return false;
-    }
+    /// <summary>Rents a frame to fill; false when the pool has none free (the application waits and retries, or
+    /// drops the frame itself: nothing is counted, as nothing was offered).</summary>
+    public bool TryRent(out int frame) => Pool.TryRent(out frame);
 
     /// <summary>Posts a rented frame holding <paramref name="length"/> bytes; it is the pipeline's from here on.</summary>
     public void Post(int frame, int length)
@@ -64,8 +56,10 @@ public sealed class ApplicationFrameSource : IFrameSource
             throw new ArgumentOutOfRangeException(nameof(bytes), bytes.Length, $"a frame of {bytes.Length} bytes does not fit the pool's {pool.FrameSize}-byte frames");
         }
 
-        if (!TryRent(out int frame))
+        if (!pool.TryRent(out int frame))
         {
+            // Why: here the frame was offered and is dropped for want of a buffer, as at a NIC.
+            Interlocked.Increment(ref _noBuffer);
             return false;
         }
 
@@ -76,6 +70,13 @@ public sealed class ApplicationFrameSource : IFrameSource
 
     /// <summary>No more frames will be posted: once the posted ones are taken, the source is completed.</summary>
     public void Complete() => _completed = true;
+
+    /// <summary>After the pipeline stopped: takes a posted frame the RX thread never received.</summary>
+    internal bool TryTakeLeftover(out int frame)
+    {
+        frame = -1;
+        return _posted is not null && _posted.TryDequeue(out frame);
+    }
 
     /// <inheritdoc />
     public int Receive(FramePool pool, Span<int> frames, long nowNanoseconds)

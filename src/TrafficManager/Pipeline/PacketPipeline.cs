@@ -229,6 +229,18 @@ public sealed partial class PacketPipeline<TWork> : IDisposable
             flushed++;
         }
 
+        if (_options.Source is ApplicationFrameSource application)
+        {
+            // Why: a posted frame is the pipeline's; one RX did not take before it stopped is received and flushed.
+            while (application.TryTakeLeftover(out int frame))
+            {
+                flush?.Invoke(frame);
+                _pool.Return(frame);
+                _rx.Received++;
+                flushed++;
+            }
+        }
+
         _rx.Flushed = flushed;
         _running = false;
         PipelineStats stats = GetStats();
