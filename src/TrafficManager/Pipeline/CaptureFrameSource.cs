@@ -10,11 +10,7 @@ namespace Qos.TrafficManager.Pipeline;
 public sealed class CaptureFrameSource : IFrameSource
 {
     private readonly CapturedFrames _capture;
-    private readonly double _bytesPerNanosecond;
-    private readonly int _overhead;
-    private readonly long _limit;
-    private double _offeredWireBytes;
-    private long _offered;
+    private FramePacer _pacer;
     private long _noBuffer;
     private int _next;
 
@@ -25,32 +21,26 @@ public sealed class CaptureFrameSource : IFrameSource
     public CaptureFrameSource(CapturedFrames capture, long wireBytesPerSecond, int frameOverhead = 24, long count = 0)
     {
         ArgumentNullException.ThrowIfNull(capture);
-        ArgumentOutOfRangeException.ThrowIfNegative(wireBytesPerSecond);
-        ArgumentOutOfRangeException.ThrowIfNegative(frameOverhead);
-        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        _pacer = new FramePacer(wireBytesPerSecond, frameOverhead, count);
         _capture = capture;
-        _bytesPerNanosecond = wireBytesPerSecond / 1e9;
-        _overhead = frameOverhead;
-        _limit = count == 0 ? long.MaxValue : count;
     }
 
     /// <inheritdoc />
     public long NoBufferDrops => _noBuffer;
 
     /// <inheritdoc />
-    public bool Completed => _offered >= _limit;
+    public bool Completed => _pacer.Completed;
 
     /// <inheritdoc />
     public int Receive(FramePool pool, Span<int> frames, long nowNanoseconds)
     {
         int n = 0;
-        double due = _bytesPerNanosecond == 0 ? double.MaxValue : _bytesPerNanosecond * nowNanoseconds;
-        while (n < frames.Length && _offered < _limit && _offeredWireBytes < due)
+        while (n < frames.Length && _pacer.Due(nowNanoseconds))
         {
             int i = _next;
             if (!pool.TryRent(out int frame))
             {
-                if (_bytesPerNanosecond == 0)
+                if (_pacer.Unpaced)
                 {
                     break;
                 }
@@ -65,8 +55,7 @@ public sealed class CaptureFrameSource : IFrameSource
                 frames[n++] = frame;
             }
 
-            _offered++;
-            _offeredWireBytes += _capture.OriginalLength(i) + _overhead;
+            _pacer.Offer(_capture.OriginalLength(i));
             _next = i + 1 == _capture.Count ? 0 : i + 1;
         }
 

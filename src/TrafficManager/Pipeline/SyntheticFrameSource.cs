@@ -11,12 +11,8 @@ namespace Qos.TrafficManager.Pipeline;
 public sealed class SyntheticFrameSource : IFrameSource
 {
     private readonly SyntheticFlows _flows;
-    private readonly double _bytesPerNanosecond;
-    private readonly int _overhead;
-    private readonly long _limit;
     private readonly uint[] _sequences;
-    private double _offeredWireBytes;
-    private long _offered;
+    private FramePacer _pacer;
     private long _noBuffer;
 
     /// <param name="flows">The frames.</param>
@@ -28,55 +24,45 @@ public sealed class SyntheticFrameSource : IFrameSource
     public SyntheticFrameSource(SyntheticFlows flows, long wireBytesPerSecond, int frameOverhead = 24, long count = 0)
     {
         ArgumentNullException.ThrowIfNull(flows);
-        ArgumentOutOfRangeException.ThrowIfNegative(wireBytesPerSecond);
-        ArgumentOutOfRangeException.ThrowIfNegative(frameOverhead);
-        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        _pacer = new FramePacer(wireBytesPerSecond, frameOverhead, count);
         _flows = flows;
-        _bytesPerNanosecond = wireBytesPerSecond / 1e9;
-        _overhead = frameOverhead;
-        _limit = count == 0 ? long.MaxValue : count;
         _sequences = new uint[flows.FlowCount];
     }
 
     /// <summary>Frames offered so far (received or dropped for want of a frame).</summary>
-    public long Offered => _offered;
+    public long Offered => _pacer.Offered;
 
     /// <inheritdoc />
     public long NoBufferDrops => _noBuffer;
 
     /// <inheritdoc />
-    public bool Completed => _offered >= _limit;
+    public bool Completed => _pacer.Completed;
 
     /// <inheritdoc />
     public int Receive(FramePool pool, Span<int> frames, long nowNanoseconds)
     {
         int n = 0;
-        double due = _bytesPerNanosecond == 0 ? double.MaxValue : _bytesPerNanosecond * nowNanoseconds;
-        while (n < frames.Length && _offered < _limit && _offeredWireBytes < due)
+        while (n < frames.Length && _pacer.Due(nowNanoseconds))
         {
             if (!pool.TryRent(out int frame))
             {
-                if (_bytesPerNanosecond == 0)
+                if (_pacer.Unpaced)
                 {
-                    // Why: unpaced, the source offers what the pipeline can take: no frame, no offer.
                     break;
                 }
 
                 // Why: paced, the wire does not wait; the frame is missed and costs its line time all the same.
-                _offered++;
                 _noBuffer++;
-                _offeredWireBytes += _flows.MeanLength + _overhead;
+                _pacer.Offer(_flows.MeanLength);
                 continue;
             }
-
-            _offered++;
 
             int length = _flows.Next(pool.Buffer(frame), out int flow);
             pool.SetLength(frame, length);
             ref FrameMetadata metadata = ref pool.Metadata(frame);
             metadata.SourceFlow = (uint)flow + 1;
             metadata.Sequence = _sequences[flow]++;
-            _offeredWireBytes += length + _overhead;
+            _pacer.Offer(length);
             frames[n++] = frame;
         }
 
