@@ -135,6 +135,20 @@ public sealed class PipelineProfileTests
     }
 
     [Test]
+    public void The_readme_example_loads_with_its_reference_to_10gbe_yaml()
+    {
+        string readme = File.ReadAllText(Path.Combine(Repository.Root, "README.md"));
+        int start = readme.IndexOf("```yaml\npipeline:", StringComparison.Ordinal) + "```yaml\n".Length;
+        Assert.That(start, Is.GreaterThan("```yaml\n".Length), "README has a pipeline profile example");
+        string example = readme[start..readme.IndexOf("```", start, StringComparison.Ordinal)];
+
+        var profile = PipelineProfileLoader.Parse(example, Repository.ProfilesDirectory);
+
+        Assert.That(profile.Ports.Select(p => (p.Name, p.Config.Rate)), Is.EqualTo(new[] { ("uplink", 1_250_000_000L), ("access", 125_000_000L) }));
+        Assert.That(profile.Workers, Is.EqualTo(2));
+    }
+
+    [Test]
     public void To_options_gives_each_port_its_tx_queue_and_clock_and_a_classifier_of_its_own()
     {
         var profile = PipelineProfileLoader.Parse(TwoPorts, _folder);
