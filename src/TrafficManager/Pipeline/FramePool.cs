@@ -34,9 +34,9 @@ public sealed unsafe class FramePool : IDisposable
     /// <summary>The frame size when none is given: a 1522-byte frame rounded up to a power of two.</summary>
     public const int DefaultFrameSize = 2048;
 
-    private const int MaxCapacity = 1 << 24;
-    private const int MinFrameSize = 64;
-    private const int MaxFrameSize = 1 << 16;
+    internal const int MaxCapacity = 1 << 24;
+    internal const int MinFrameSize = 64;
+    internal const int MaxFrameSize = 1 << 16;
     private const byte Free = 0;
     private const byte Rented = 1;
 

@@ -9,9 +9,11 @@ namespace Qos.TrafficManager.Profiles;
 /// Reads a YAML profile into <see cref="TrafficManagerOptions"/> and records where every node was found. This pass
 /// checks the shape of the document: mappings, lists and scalars where they belong, known keys only, whole numbers
 /// and booleans. Units, profile names, list lengths and the scheduler's rules are checked when the options are
-/// compiled (<see cref="ProfileCompiler"/>), with the positions recorded here.
+/// compiled (<see cref="ProfileCompiler"/>), with the positions recorded here. A port profile is a document of its own
+/// or a mapping inside a pipeline profile's <c>ports</c> list (<see cref="ReadNested"/>; the pipeline document itself in
+/// <c>ProfileYamlReader.Pipeline.cs</c>).
 /// </summary>
-internal sealed class ProfileYamlReader
+internal sealed partial class ProfileYamlReader
 {
     private static readonly string[] _rootKeys = ["port", "subport_profiles", "pipe_profiles", "subports", "classifier"];
     private static readonly string[] _portKeys = ["rate", "mtu", "frame_overhead"];
@@ -26,7 +28,14 @@ internal sealed class ProfileYamlReader
 
     private readonly ProfileSourceMap _map;
 
-    private ProfileYamlReader(ProfileSourceMap map) => _map = map;
+    /// <summary>What the document is, for errors about it as a whole: <c>profile</c> or <c>pipeline</c>.</summary>
+    private readonly string _document;
+
+    private ProfileYamlReader(ProfileSourceMap map, string document = "profile")
+    {
+        _map = map;
+        _document = document;
+    }
 
     /// <summary>Reads <paramref name="text"/> into <paramref name="options"/>.</summary>
     /// <exception cref="ProfileException">The text is not YAML or not shaped like a profile.</exception>
@@ -34,16 +43,29 @@ internal sealed class ProfileYamlReader
     {
         var map = new ProfileSourceMap();
         options.Source = map;
-        new ProfileYamlReader(map).ReadRoot(Load(text), options);
+        new ProfileYamlReader(map).ReadRoot(Load(text), options, _rootKeys);
+    }
+
+    /// <summary>
+    /// Reads the port profile that <paramref name="node"/>, a mapping inside a larger document, holds into
+    /// <paramref name="options"/>: paths as in a profile of its own (<c>port.rate</c>), positions in the larger document.
+    /// The keys <paramref name="callerKeys"/> are the caller's to read (a pipeline port's <c>name</c>) and are skipped.
+    /// </summary>
+    /// <exception cref="ProfileException">The mapping is not shaped like a profile; the path is relative to it.</exception>
+    public static void ReadNested(YamlMappingNode node, TrafficManagerOptions options, string[] callerKeys)
+    {
+        var map = new ProfileSourceMap();
+        options.Source = map;
+        new ProfileYamlReader(map).ReadRoot(node, options, [.. callerKeys, .. _rootKeys]);
     }
 
     private static YamlNode Load(string text) =>
         YamlSource.Load(text, "profile")
         ?? throw new ProfileException("profile", null, "is empty: a profile needs port, subport_profiles, pipe_profiles and subports", 0, 0);
 
-    private void ReadRoot(YamlNode root, TrafficManagerOptions options)
+    private void ReadRoot(YamlNode root, TrafficManagerOptions options, string[] allowed)
     {
-        foreach (var (key, value, path) in Entries(root, "", "the profile", _rootKeys))
+        foreach (var (key, value, path) in Entries(root, "", "the profile", allowed))
         {
             switch (key)
             {
@@ -71,7 +93,7 @@ internal sealed class ProfileYamlReader
                     }
 
                     break;
-                default:
+                case "subports":
                     var items = Sequence(value, path, "a list of subports").Children;
                     for (int i = 0; i < items.Count; i++)
                     {
@@ -82,6 +104,9 @@ internal sealed class ProfileYamlReader
                         ReadSubport(items[i], at, subport);
                     }
 
+                    break;
+                default:
+                    // Why: a key the caller reads itself (ReadNested); Entries refused every other.
                     break;
             }
         }
@@ -300,7 +325,7 @@ internal sealed class ProfileYamlReader
     {
         if (node is not YamlMappingNode mapping)
         {
-            throw Fail(node, path.Length == 0 ? "profile" : path, Text(node), $"must be {what}");
+            throw Fail(node, path.Length == 0 ? _document : path, Text(node), $"must be {what}");
         }
 
         var entries = new List<(string, YamlNode, string)>(mapping.Children.Count);
@@ -309,7 +334,7 @@ internal sealed class ProfileYamlReader
             string at = path.Length == 0 ? "" : path + ".";
             if (keyNode is not YamlScalarNode { Value: { Length: > 0 } key })
             {
-                throw Fail(keyNode, path.Length == 0 ? "profile" : path, null, "keys must be plain, non-empty names");
+                throw Fail(keyNode, path.Length == 0 ? _document : path, null, "keys must be plain, non-empty names");
             }
 
             at += key;

@@ -127,13 +127,13 @@ public sealed class HostileYamlTests
     [Test]
     public void A_document_of_exactly_the_size_limit_loads_and_one_character_more_is_refused_where_it_passes_the_limit()
     {
-        string profile = File.ReadAllText(Repository.Profile("10gbe.yaml"));
-        string padding = "#" + new string('-', YamlSource.MaxLength - profile.Length - 2) + "\n";
-        string full = padding + profile;
-        Assert.That(full, Has.Length.EqualTo(YamlSource.MaxLength), "the test's own arithmetic");
-
         foreach (string entry in LoaderEntryPoints.Names)
         {
+            string document = LoaderEntryPoints.ValidDocument(entry);
+            string padding = "#" + new string('-', YamlSource.MaxLength - document.Length - 2) + "\n";
+            string full = padding + document;
+            Assert.That(full, Has.Length.EqualTo(YamlSource.MaxLength), "the test's own arithmetic");
+
             Assert.DoesNotThrow(() => LoaderEntryPoints.Run(entry, full), $"{entry}: {YamlSource.MaxLength} characters are within the limit");
 
             var e = Refused(entry, full + "#");
@@ -153,12 +153,17 @@ public sealed class HostileYamlTests
 
         var profile = Assert.Throws<ProfileException>(() => ProfileLoader.Load(Endless))!;
         var classifier = Assert.Throws<ProfileException>(() => ClassifierLoader.Load(Endless))!;
+        var pipeline = Assert.Throws<ProfileException>(() => PipelineProfileLoader.Load(Endless))!;
+        var port = Assert.Throws<ProfileException>(() => PipelineProfileLoader.Parse($"ports:\n  - profile: {Endless}\n"))!;
         var services = new ServiceCollection();
         services.AddTrafficManager(Endless);
 
         string expected = $"'{Endless}' is larger than 4 MiB ({YamlSource.MaxLength} characters) (line 1, col {YamlSource.MaxLength + 1})";
         Assert.That(profile.Message, Is.EqualTo("profile: " + expected), "the profile loader stops reading at the limit");
         Assert.That(classifier.Message, Is.EqualTo("classifier: " + expected), "so does the classifier loader");
+        Assert.That(pipeline.Message, Is.EqualTo("pipeline: " + expected), "and the pipeline loader");
+        Assert.That(port.Message, Is.EqualTo($"ports[0].profile: '{Endless}' is larger than 4 MiB ({YamlSource.MaxLength} characters) ({Endless}, line 1, col {YamlSource.MaxLength + 1})"),
+            "also for a port profile file it refers to, the line being that file's");
         Assert.That(ValidationFailure(services), Is.EqualTo("profile: " + expected), "and AddTrafficManager reports it at start-up");
     }
 

@@ -12,7 +12,7 @@ using Qos.TrafficManager.Tests.Classification;
 namespace Qos.TrafficManager.Tests.Profiles;
 
 /// <summary>
-/// Mutated profiles and classifier files (bits flipped; characters, YAML punctuation, tokens and deep nesting
+/// Mutated profiles, pipeline profiles and classifier files (bits flipped; characters, YAML punctuation, tokens and deep nesting
 /// inserted; characters and lines deleted, duplicated, swapped; truncated; seeded) either load or fail with a
 /// <see cref="ProfileException"/> whose message is the loader's own: nothing else escapes, the loader's last-resort
 /// "internal error" never fires, and nothing overflows the 256 KiB stack the campaign runs on. Each case has its own
@@ -23,7 +23,8 @@ namespace Qos.TrafficManager.Tests.Profiles;
 public sealed class ProfileFuzzTests
 {
     // Why a fixed count and no time budget: the cases run must not depend on how busy the machine is
-    // (20,000 of each take 2 to 4 s in Debug; 150,000 of each, 15 s).
+    // (20,000 of each take 2 to 4 s in Debug; 150,000 of each, 15 s; pipelines take about twice as long, a valid one
+    // compiling two ports with their classifiers' offload tables).
     private const int Cases = 20_000;
     private const string Punctuation = "{}[]:,-&*!|>'\"#%@\t\n";
     private static readonly string[] _tokens = ["{", "}", "[", "]", ":", "- ", "&a ", "*a", "&wred ", "*wred", "? ", "!!str ", "!!map ", "\"", "'", "#",
@@ -35,8 +36,17 @@ public sealed class ProfileFuzzTests
     [Test]
     public void Mutated_profiles_only_ever_throw_profile_exceptions()
     {
-        string[] sources = Array.ConvertAll(Directory.GetFiles(Repository.ProfilesDirectory, "*.yaml"), File.ReadAllText);
+        string[] sources = Array.ConvertAll(ShippedProfilesTests.PortProfiles(), f => File.ReadAllText(Repository.Profile(f)));
         Campaign("profile", [.. sources, IssueExample.Yaml], yaml => ProfileLoader.Parse(yaml));
+    }
+
+    [Test]
+    public void Mutated_pipeline_profiles_only_ever_throw_profile_exceptions()
+    {
+        // The shipped pipeline profiles (their port profile files found beside them) and one with 10gbe.yaml inline.
+        string folder = Repository.ProfilesDirectory;
+        string[] sources = Array.ConvertAll(ShippedProfilesTests.PipelineProfiles(), f => File.ReadAllText(Repository.Profile(f)));
+        Campaign("pipeline", [.. sources, LoaderEntryPoints.ValidDocument("PipelineProfileLoader.Parse")], yaml => PipelineProfileLoader.Parse(yaml, folder));
     }
 
     [Test]

@@ -12,16 +12,36 @@ public sealed class ShippedProfilesTests
     private static string[] ShippedFiles() =>
         Directory.GetFiles(Repository.ProfilesDirectory, "*.yaml").Select(Path.GetFileName).OrderBy(n => n, System.StringComparer.Ordinal).ToArray()!;
 
+    /// <summary>The single-port profiles: every shipped file but the pipeline profiles (<c>pipeline-*.yaml</c>).</summary>
+    internal static string[] PortProfiles() => ShippedFiles().Where(n => !IsPipeline(n)).ToArray();
+
+    internal static string[] PipelineProfiles() => ShippedFiles().Where(IsPipeline).ToArray();
+
+    private static bool IsPipeline(string file) => file.StartsWith("pipeline-", System.StringComparison.Ordinal);
+
     [Test]
     public void The_profiles_directory_holds_the_promised_profiles() =>
-        Assert.That(ShippedFiles(), Is.SupersetOf(new[] { "10gbe.yaml", "25gbe.yaml", "example.yaml", "oversubscribed.yaml", "pie.yaml", "red.yaml" }));
+        Assert.That(ShippedFiles(), Is.SupersetOf(new[] { "10gbe.yaml", "25gbe.yaml", "example.yaml", "oversubscribed.yaml", "pie.yaml", "red.yaml", "pipeline-2x10gbe.yaml" }));
 
-    [TestCaseSource(nameof(ShippedFiles))]
+    [TestCaseSource(nameof(PortProfiles))]
     public void Every_shipped_profile_loads_and_builds_a_scheduler(string file)
     {
         var config = ProfileLoader.Load(Repository.Profile(file));
         using var scheduler = new PortScheduler(config, new VirtualByteClock(config.Rate));
         Assert.That(scheduler.PipeCount, Is.Positive);
+    }
+
+    [TestCaseSource(nameof(PipelineProfiles))]
+    public void Every_shipped_pipeline_profile_loads_and_each_of_its_ports_builds_a_scheduler(string file)
+    {
+        var profile = PipelineProfileLoader.Load(Repository.Profile(file));
+
+        Assert.That(profile.Ports, Is.Not.Empty, "a pipeline has ports");
+        foreach (var port in profile.Ports)
+        {
+            using var scheduler = new PortScheduler(port.Config, new VirtualByteClock(port.Config.Rate));
+            Assert.That(scheduler.PipeCount, Is.Positive, $"ports[{port.Index}] ({port.Name}) has pipes");
+        }
     }
 
     [Test]
