@@ -11,7 +11,7 @@ public static class Program
     {
         ["help"] = ("show this help", _ => Help()),
         ["linerate"] = ("the port scheduler at line rate on one core with a NIC model (--profile --seconds --frames --load --mix --pcap --rx-thread --plot --json)", LineRate.LineRateCommand.Run),
-        ["pipeline"] = ("the egress pipeline: RX → classifier → EventCore workers → port schedulers → NIC models (--profile --pcap|--frames --workers --work-ns --skew --ports --load --seconds --tx --json)", Pipeline.PipelineCommand.Run),
+        ["pipeline"] = ("the egress pipeline: RX → classifier → EventCore workers → port schedulers → NIC models (--profile (a port or a pipeline profile) --pcap|--frames --workers --work-ns --skew --ports --load --seconds --tx --json)", Pipeline.PipelineCommand.Run),
         ["sched"] = ("scheduler throughput, the DPDK rte_sched peer workload (--pipes --inflight --seconds --rounds --json)", Sched.SchedCommand.Run),
         ["events"] = ("event scheduler throughput, the DPDK event_dsw peer workload (--producers --workers --flows --burst --seconds --skew --json)", Events.EventsCommand.Run),
         ["validate"] = ("check a YAML profile and summarise its hierarchy (PROFILE.yaml)", Profiles.ValidateCommand.Run),

@@ -51,6 +51,9 @@ public sealed class Arguments
         return index < _positionals.Count ? _positionals[index] : null;
     }
 
+    /// <summary>Whether --<paramref name="name"/> was given at all (with or without a value).</summary>
+    public bool WasGiven(string name) => _options.ContainsKey(name);
+
     public bool Flag(string name)
     {
         _used.Add(name);

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Threading;
 using Qos.EventCore;
 using Qos.Perf.Cli;
@@ -65,11 +66,27 @@ public static class PipelineCommand
             throw new UsageException($"--ring {ring} must be a power of two");
         }
 
+        // A pipeline profile (a ports: list) gives every port its own hierarchy; a single-port profile is used for
+        // --ports ports alike.
+        PipelineProfile? pipelineProfile = null;
         PortConfig loaded;
-        ClassifierOptions? classifierOptions;
+        ClassifierOptions? classifierOptions = null;
         try
         {
-            (loaded, classifierOptions) = ProfileInput.Load(profile, "pipeline");
+            if (IsPipelineProfile(profile))
+            {
+                if (args.WasGiven("ports"))
+                {
+                    throw new UsageException($"--ports: the pipeline profile {profile} lists its own ports");
+                }
+
+                pipelineProfile = PipelineProfileLoader.Load(profile);
+                loaded = pipelineProfile.Ports[0].Config;
+            }
+            else
+            {
+                (loaded, classifierOptions) = ProfileInput.Load(profile, "pipeline");
+            }
         }
         catch (ProfileException e)
         {
@@ -78,8 +95,10 @@ public static class PipelineCommand
         }
 
         // Why: the NIC ring bounds how far ahead the scheduler hands out packets; TxLead must not cut in first.
-        var config = loaded with { TxLead = (long)ring * (loaded.Mtu + loaded.FrameOverhead) };
-        long offeredRate = max ? 0 : (long)(load * config.Rate * ports);
+        PortConfig WithLead(PortConfig c) => c with { TxLead = (long)ring * (c.Mtu + c.FrameOverhead) };
+        var config = WithLead(loaded);
+        long totalRate = pipelineProfile is null ? config.Rate * ports : pipelineProfile.Ports.Sum(p => p.Config.Rate);
+        long offeredRate = max ? 0 : (long)(load * totalRate);
         IFrameSource source;
         string framesName;
         try
@@ -104,33 +123,35 @@ public static class PipelineCommand
             return 1;
         }
 
-        var portOptions = new List<EgressPortOptions>();
-        var nics = new List<NicTxQueue>();
-        for (int p = 0; p < ports; p++)
+        ITxQueue NewTx(PortConfig c) => tx == "nic" ? new NicTxQueue(ring, c.FrameOverhead) : new NullTxQueue();
+        PipelineOptions options;
+        if (pipelineProfile is null)
         {
-            ITxQueue queue;
-            if (tx == "nic")
+            var portOptions = new List<EgressPortOptions>();
+            for (int p = 0; p < ports; p++)
             {
-                var nic = new NicTxQueue(ring, config.FrameOverhead);
-                nics.Add(nic);
-                queue = nic;
-            }
-            else
-            {
-                queue = new NullTxQueue();
+                portOptions.Add(new EgressPortOptions { Config = config, Classifier = Classifier.Create(classifierOptions!, config), Tx = NewTx(config) });
             }
 
-            portOptions.Add(new EgressPortOptions { Config = config, Classifier = Classifier.Create(classifierOptions!, config), Tx = queue });
+            options = new PipelineOptions
+            {
+                Ports = portOptions,
+                Source = source,
+                Workers = workers,
+                PoolFrames = poolFrames,
+                Device = new EventDeviceConfig { MaxInflight = 4096 },
+            };
+        }
+        else
+        {
+            options = pipelineProfile.ToOptions(source, (_, c) => NewTx(c));
+            options = options with
+            {
+                Ports = [.. options.Ports.Select(p => p with { Config = WithLead(p.Config) })],
+                Workers = args.WasGiven("workers") ? workers : options.Workers,
+            };
         }
 
-        var options = new PipelineOptions
-        {
-            Ports = portOptions,
-            Source = source,
-            Workers = workers,
-            PoolFrames = poolFrames,
-            Device = new EventDeviceConfig { MaxInflight = 4096 },
-        };
         using var pipeline = PacketPipeline.Create(options, new SpinWork(workNs, skew));
         TextWriter progress = json ? Console.Error : Console.Out;
         bool stop = false;
@@ -171,9 +192,30 @@ public static class PipelineCommand
         }
 
         PipelineStats final = pipeline.Stop();
-        var report = new PipelineReport(profile, framesName, workers, workNs, skew, max ? "max" : loadText, config.Rate, elapsed, before, after, final, allocated);
+        var report = new PipelineReport(profile, framesName, options.Workers, workNs, skew, max ? "max" : loadText, [.. options.Ports.Select(p => p.Config.Rate)], elapsed, before, after, final, allocated);
         Console.WriteLine(json ? report.ToJson() : report.ToTable());
         return 0;
+    }
+
+    /// <summary>Whether the YAML file at <paramref name="path"/> is a pipeline profile (it has a top-level <c>ports:</c>).</summary>
+    private static bool IsPipelineProfile(string path)
+    {
+        try
+        {
+            foreach (string line in File.ReadLines(path))
+            {
+                if (line.StartsWith("ports:", StringComparison.Ordinal))
+                {
+                    return true;
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Why: the profile loader reports an unreadable file in its own words.
+        }
+
+        return false;
     }
 
     private static void Sleep(double seconds, Func<bool> stop)

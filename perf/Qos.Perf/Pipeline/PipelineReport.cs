@@ -8,7 +8,7 @@ using Qos.TrafficManager.Pipeline;
 namespace Qos.Perf.Pipeline;
 
 /// <summary>What <c>qos-perf pipeline</c> measured: the timed window (after the warm-up) and the run's final accounting.</summary>
-internal sealed class PipelineReport(string profile, string frames, int workers, long workNs, double skew, string load, long rate,
+internal sealed class PipelineReport(string profile, string frames, int workers, long workNs, double skew, string load, long[] rates,
     double seconds, PipelineStats before, PipelineStats after, PipelineStats final, long allocated)
 {
     private long Sent => after.Sent - before.Sent;
@@ -16,7 +16,7 @@ internal sealed class PipelineReport(string profile, string frames, int workers,
     private double Mpps => Sent / seconds / 1e6;
 
     private double LineRatePercent(int port) =>
-        (after.Ports[port].SentWireBytes - before.Ports[port].SentWireBytes) / (seconds * rate) * 100;
+        (after.Ports[port].SentWireBytes - before.Ports[port].SentWireBytes) / (seconds * rates[port]) * 100;
 
     public string ToTable()
     {
