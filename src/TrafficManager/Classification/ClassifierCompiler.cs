@@ -84,6 +84,11 @@ internal static class ClassifierCompiler
             throw c.Fail("classifier.offload.max_swaps", offload.MaxSwaps.ToString(CultureInfo.InvariantCulture), "must not be negative");
         }
 
+        if (offload.PendingSample < 1 || offload.PendingSample > OffloadTable.MaxSample)
+        {
+            throw c.Fail("classifier.offload.pending_sample", offload.PendingSample.ToString(CultureInfo.InvariantCulture), $"must be 1..{OffloadTable.MaxSample}");
+        }
+
         if (offload.Interval <= TimeSpan.Zero)
         {
             throw c.Fail("classifier.offload.interval", offload.Interval.ToString(), "must be positive");
