@@ -56,7 +56,7 @@ public sealed class Classifier
         _nextInterval = now + _interval;
         if (offload.Entries > 0)
         {
-            int pending = offload.Pending > 0 ? offload.Pending : offload.Entries * 4;
+            int pending = offload.Pending > 0 ? offload.Pending : offload.Entries;
             _table = new OffloadTable(offload.Entries, pending, offload.MaxSwaps, offload.PendingSample, now);
         }
     }

@@ -76,7 +76,7 @@ internal static class ClassifierCompiler
 
         if (offload.Pending < 0 || offload.Pending > 1 << 26)
         {
-            throw c.Fail("classifier.offload.pending", offload.Pending.ToString(CultureInfo.InvariantCulture), "must be 0 (4 x entries) or a positive count up to 67108864");
+            throw c.Fail("classifier.offload.pending", offload.Pending.ToString(CultureInfo.InvariantCulture), "must be 0 (as many as entries) or a positive count up to 67108864");
         }
 
         if (offload.MaxSwaps < 0)

@@ -8,7 +8,7 @@ public sealed class OffloadOptions
     /// <summary>Flows the table holds (a power of two, 0 turns the table off). 4096 by default.</summary>
     public int Entries { get; set; } = 4096;
 
-    /// <summary>Sampled candidates remembered while the table is full (0: four times <see cref="Entries"/>).</summary>
+    /// <summary>Sampled candidates remembered while the table is full (0: as many as <see cref="Entries"/>).</summary>
     public int Pending { get; set; }
 
     /// <summary>Whether pending flows replace slower offloaded flows every <see cref="Interval"/>.</summary>
