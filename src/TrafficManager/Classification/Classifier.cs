@@ -56,8 +56,8 @@ public sealed class Classifier
         _nextInterval = now + _interval;
         if (offload.Entries > 0)
         {
-            int pending = offload.Pending > 0 ? offload.Pending : offload.Entries * 4;
-            _table = new OffloadTable(offload.Entries, pending, offload.MaxSwaps, now);
+            int pending = offload.Pending > 0 ? offload.Pending : offload.Entries;
+            _table = new OffloadTable(offload.Entries, pending, offload.MaxSwaps, offload.PendingSample, now);
         }
     }
 
@@ -94,20 +94,20 @@ public sealed class Classifier
         }
 
         var key = new FlowKey(in parsed);
-        ulong flowId = key.FlowId;
+        ulong flowId;
         ulong route;
         if (_table is null)
         {
+            flowId = key.FlowId;
             route = SlowPath(in key, flowId);
         }
-        else
+        else if (!_table.TryLookup(in key, out ulong hash, out route, out flowId))
         {
-            ulong hash = key.TableHash(flowId);
-            if (!_table.TryLookup(in key, hash, out route))
-            {
-                route = SlowPath(in key, flowId);
-                _table.AddMiss(in key, hash, route);
-            }
+            // Why here and not before the lookup: a hit returns the stored flow id, and skipping its six dependent
+            // multiplies is a good part of what makes a hit cheaper than the rule path.
+            flowId = key.FlowId;
+            route = SlowPath(in key, flowId);
+            _table.AddMiss(in key, hash, flowId, route);
         }
 
         return new ClassifiedPath(route, flowId, FrameError.None);

@@ -76,12 +76,17 @@ internal static class ClassifierCompiler
 
         if (offload.Pending < 0 || offload.Pending > 1 << 26)
         {
-            throw c.Fail("classifier.offload.pending", offload.Pending.ToString(CultureInfo.InvariantCulture), "must be 0 (4 x entries) or a positive count up to 67108864");
+            throw c.Fail("classifier.offload.pending", offload.Pending.ToString(CultureInfo.InvariantCulture), "must be 0 (as many as entries) or a positive count up to 67108864");
         }
 
         if (offload.MaxSwaps < 0)
         {
             throw c.Fail("classifier.offload.max_swaps", offload.MaxSwaps.ToString(CultureInfo.InvariantCulture), "must not be negative");
+        }
+
+        if (offload.PendingSample < 1 || offload.PendingSample > OffloadTable.MaxSample)
+        {
+            throw c.Fail("classifier.offload.pending_sample", offload.PendingSample.ToString(CultureInfo.InvariantCulture), $"must be 1..{OffloadTable.MaxSample}");
         }
 
         if (offload.Interval <= TimeSpan.Zero)

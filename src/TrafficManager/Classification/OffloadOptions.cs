@@ -8,7 +8,7 @@ public sealed class OffloadOptions
     /// <summary>Flows the table holds (a power of two, 0 turns the table off). 4096 by default.</summary>
     public int Entries { get; set; } = 4096;
 
-    /// <summary>New flows remembered while the table is full (0: four times <see cref="Entries"/>).</summary>
+    /// <summary>Sampled candidates remembered while the table is full (0: as many as <see cref="Entries"/>).</summary>
     public int Pending { get; set; }
 
     /// <summary>Whether pending flows replace slower offloaded flows every <see cref="Interval"/>.</summary>
@@ -19,4 +19,11 @@ public sealed class OffloadOptions
 
     /// <summary>Swaps at most per interval (64 by default).</summary>
     public int MaxSwaps { get; set; } = 64;
+
+    /// <summary>
+    /// One miss of a full table in this many (on average) is sampled for the pending set, and pending rates are
+    /// estimated from the samples (16 by default, 1..4096; 1 counts every miss exactly, at the cost of a pending
+    /// probe per miss).
+    /// </summary>
+    public int PendingSample { get; set; } = 16;
 }

@@ -6,7 +6,7 @@ public readonly record struct OffloadStats
     /// <summary>Flows in the table now.</summary>
     public int Offloaded { get; init; }
 
-    /// <summary>Flows waiting for room now (seen while the table was full, active in the last interval).</summary>
+    /// <summary>Flows waiting for room now (sampled while the table was full, sampled again in the last interval).</summary>
     public int Pending { get; init; }
 
     /// <summary>The table's bound on flows.</summary>
@@ -27,8 +27,14 @@ public readonly record struct OffloadStats
     /// <summary>Pending flows moved into free room at a rebalance.</summary>
     public long Promotions { get; init; }
 
-    /// <summary>New flows not remembered because the pending set was full too.</summary>
+    /// <summary>New flows not remembered because the pending set (or the flow's bucket in it) was full too.</summary>
     public long PendingOverflows { get; init; }
+
+    /// <summary>Misses of a full table sampled for the pending set (one in <see cref="OffloadOptions.PendingSample"/> on average).</summary>
+    public long Sampled { get; init; }
+
+    /// <summary>Times a flow found its bucket full while the table had room (a miss, or a promotion turned away).</summary>
+    public long BucketFull { get; init; }
 
     /// <summary>Rebalancing passes run.</summary>
     public long Rebalances { get; init; }

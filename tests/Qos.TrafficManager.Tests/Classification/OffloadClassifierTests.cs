@@ -47,6 +47,65 @@ public sealed class OffloadClassifierTests
         Assert.That(without.ReadStats().Offload.Lookups, Is.Zero, "entries: 0 turns the table off");
     }
 
+    [TestCase(1)]
+    [TestCase(16)]
+    public void The_table_never_changes_a_result_only_its_cost(int pendingSample)
+    {
+        // A mix of every shape the parser reads, from 300 flows of which 12 carry most frames, over a 16-entry table
+        // rebalanced every 5 ms: offloads, swaps, pending samples and bucket-free misses all happen.
+        var options = ClassifierLoader.Parse(ClassifierTests.Yaml);
+        options.Offload = new OffloadOptions { Entries = 16, Rebalance = true, Interval = TimeSpan.FromMilliseconds(5), MaxSwaps = 8, PendingSample = pendingSample };
+        var withTable = Classifier.Create(options, ClassifierTests.Port());
+        var plain = ClassifierLoader.Parse(ClassifierTests.Yaml);
+        plain.Offload = new OffloadOptions { Entries = 0 };
+        var without = Classifier.Create(plain, ClassifierTests.Port());
+        var rng = new Random(20261202);
+        byte[] dscps = [0, 46, 34, 26, 10, 12, 14, 7];
+        for (int i = 0; i < 60_000; i++)
+        {
+            int flow = rng.Next(10) < 8 ? rng.Next(12) : rng.Next(300);
+            var b = new FrameBuilder
+            {
+                IpVersion = flow % 23 == 0 ? 0 : flow % 5 == 0 ? 6 : 4,
+                Protocol = (byte)(flow % 3 == 0 ? 6 : 17),
+                Source4 = 0x0A000000u + (uint)flow,
+                Destination4 = flow % 7 == 0 ? 0xC0A80101u : 0x0A010203u,
+                Source6 = ((UInt128)0x20010DB8 << 96) | (uint)flow,
+                Destination6 = flow % 2 == 0 ? (UInt128.One << 127) | 5 : 5,
+                DestinationPort = (ushort)(flow % 7 == 0 ? 5060 + (flow % 3) : 80),
+                SourcePort = (ushort)(1000 + (flow % 17)),
+                Dscp = dscps[(flow + (rng.Next(8) == 0 ? 1 : 0)) % dscps.Length],
+                FragmentField = (ushort)(flow % 11 == 0 ? 0x2000 | (rng.Next(2) * 185) : 0),
+            };
+            if (flow % 4 != 3)
+            {
+                b.Vlan(0x88A8, flow % 2 == 0 ? 100 : 200);
+            }
+
+            if (flow % 4 == 1)
+            {
+                b.Vlan(0x8100, flow % 70);
+            }
+
+            byte[] frame = b.Build();
+            if (flow % 29 == 0)
+            {
+                frame = frame.AsSpan(0, 14 + rng.Next(30)).ToArray(); // truncated
+            }
+
+            long now = i * 1000L;
+            Assert.That(withTable.Classify(frame, now).ToString(), Is.EqualTo(without.Classify(frame, now).ToString()), $"frame {i} (flow {flow})");
+        }
+
+        var s = withTable.ReadStats().Offload;
+        TestContext.Out.WriteLine($"hit rate {s.HitRate:P1}, swaps {s.Swaps}, promotions {s.Promotions}, sampled {s.Sampled}, bucket full {s.BucketFull}");
+        Assert.That(s.Offloaded, Is.EqualTo(16));
+        Assert.That(s.HitRate, Is.GreaterThan(0.3), "the heavy flows are offloaded");
+        Assert.That(s.Swaps, Is.Positive, "flows move between the table and the pending set");
+        Assert.That(s.Sampled, Is.Positive);
+        Assert.That(withTable.ReadStats().Malformed, Is.EqualTo(without.ReadStats().Malformed).And.Positive);
+    }
+
     [Test]
     public void The_classifier_rebalances_once_per_interval_and_the_fast_late_flows_win_the_table()
     {

@@ -16,12 +16,11 @@ public sealed class OffloadTableTests
     private static void Send(OffloadTable t, int flow, int packets)
     {
         var key = Key(flow);
-        ulong hash = key.TableHash(key.FlowId);
         for (int i = 0; i < packets; i++)
         {
-            if (!t.TryLookup(in key, hash, out _))
+            if (!t.TryLookup(in key, out ulong hash, out _, out _))
             {
-                t.AddMiss(in key, hash, (ulong)flow);
+                t.AddMiss(in key, hash, key.FlowId, (ulong)flow);
             }
         }
     }
@@ -31,7 +30,7 @@ public sealed class OffloadTableTests
     [Test]
     public void A_full_table_is_out_of_resources_and_remembers_new_flows_as_pending()
     {
-        var t = new OffloadTable(entries: 4, pending: 2, maxSwaps: 8, now: 0);
+        var t = new OffloadTable(entries: 4, pending: 2, maxSwaps: 8, sample: 1, now: 0);
         for (int f = 0; f < 4; f++)
         {
             Send(t, f, 1);
@@ -51,7 +50,7 @@ public sealed class OffloadTableTests
     [Test]
     public void Rebalancing_swaps_exactly_the_slowest_offloaded_flows_for_strictly_faster_pending_ones()
     {
-        var t = new OffloadTable(entries: 4, pending: 8, maxSwaps: 8, now: 0);
+        var t = new OffloadTable(entries: 4, pending: 8, maxSwaps: 8, sample: 1, now: 0);
         int[] offloadRates = [1, 5, 10, 20];
         for (int f = 0; f < 4; f++)
         {
@@ -74,7 +73,7 @@ public sealed class OffloadTableTests
     [Test]
     public void Swaps_are_bounded_per_interval()
     {
-        var t = new OffloadTable(entries: 4, pending: 8, maxSwaps: 1, now: 0);
+        var t = new OffloadTable(entries: 4, pending: 8, maxSwaps: 1, sample: 1, now: 0);
         for (int f = 0; f < 4; f++)
         {
             Send(t, f, 1);
@@ -90,7 +89,7 @@ public sealed class OffloadTableTests
     [Test]
     public void Rebalancing_never_swaps_when_no_pending_flow_is_faster()
     {
-        var t = new OffloadTable(entries: 2, pending: 8, maxSwaps: 8, now: 0);
+        var t = new OffloadTable(entries: 2, pending: 8, maxSwaps: 8, sample: 1, now: 0);
         Send(t, 0, 5);
         Send(t, 1, 5);
         Send(t, 100, 5);
@@ -103,7 +102,7 @@ public sealed class OffloadTableTests
     [Test]
     public void Idle_pending_flows_are_forgotten_and_out_of_resources_clears_when_none_wait()
     {
-        var t = new OffloadTable(entries: 2, pending: 8, maxSwaps: 8, now: 0);
+        var t = new OffloadTable(entries: 2, pending: 8, maxSwaps: 8, sample: 1, now: 0);
         Send(t, 0, 5);
         Send(t, 1, 5);
         Send(t, 100, 1);
@@ -114,9 +113,30 @@ public sealed class OffloadTableTests
     }
 
     [Test]
+    public void With_sampling_a_pending_flow_is_counted_on_one_miss_in_sample_and_its_rate_estimated_from_them()
+    {
+        var t = new OffloadTable(entries: 4, pending: 8, maxSwaps: 8, sample: 16, now: 0);
+        for (int f = 0; f < 4; f++)
+        {
+            Send(t, f, 20);
+        }
+
+        Send(t, 100, 3200);
+        var s = t.Stats;
+        Assert.That(s.Sampled, Is.InRange(180, 220), "3200 misses of a full table, one in 16 sampled");
+        Assert.That(t.TryGetRate(Key(100), 1_000_000_000, out double pps, out bool offloaded) && !offloaded, Is.True);
+        Assert.That(pps, Is.InRange(2900, 3500), "the estimate is samples x 16");
+        Assert.That(t.TryGetRate(Key(0), 1_000_000_000, out pps, out offloaded) && offloaded && pps == 20, Is.True, "offloaded flows are counted exactly");
+
+        t.Rebalance(1_000_000_000);
+        Assert.That(Offloaded(t, 100), Is.True, "the estimate outranks the slowest offloaded flow");
+        Assert.That(t.Stats.Swaps, Is.EqualTo(1));
+    }
+
+    [Test]
     public void Without_rebalancing_the_first_flows_keep_the_table()
     {
-        var t = new OffloadTable(entries: 2, pending: 8, maxSwaps: 8, now: 0);
+        var t = new OffloadTable(entries: 2, pending: 8, maxSwaps: 8, sample: 1, now: 0);
         Send(t, 0, 1);
         Send(t, 1, 1);
         Send(t, 100, 100);
