@@ -75,7 +75,9 @@ public sealed record EventDeviceConfig
     /// indices, say) are freed. <c>null</c>: such events are dropped; <see cref="EventDevice.DroppedOnDispose"/> counts them.</summary>
     public Action<Event>? DisposeFlush { get; init; }
 
-    internal int EffectiveNewEventThreshold => NewEventThreshold == 0 ? Math.Max(1, MaxInflight / 4 * 3) : NewEventThreshold;
+    /// <summary>The new-event threshold in force: <see cref="NewEventThreshold"/>, or three quarters of
+    /// <see cref="MaxInflight"/> when that is 0. A burst of new events larger than this is always refused.</summary>
+    public int EffectiveNewEventThreshold => NewEventThreshold == 0 ? Math.Max(1, MaxInflight / 4 * 3) : NewEventThreshold;
 
     internal void Validate()
     {

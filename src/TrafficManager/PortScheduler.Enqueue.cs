@@ -47,6 +47,13 @@ public sealed unsafe partial class PortScheduler
             ThrowDroppedTooShort(dropped.Length, packets.Length);
         }
 
+        if (packets.Length > EnqueueBurst)
+        {
+            // Why: the chunks below check only their own descriptors; a bad one in a later chunk must refuse the
+            // whole burst before the first chunk changes anything.
+            CheckPaths(packets);
+        }
+
         int accepted = 0;
         int droppedCount = 0;
         for (int start = 0; start < packets.Length; start += EnqueueBurst)
@@ -57,6 +64,32 @@ public sealed unsafe partial class PortScheduler
         Debug.Assert(dropped.IsEmpty || droppedCount == packets.Length - accepted, "every drop is handed back");
         GC.KeepAlive(this);
         return accepted;
+    }
+
+    /// <summary>Whether a descriptor names a subport, pipe and enabled queue of this port, with a length of 1 to the MTU.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool PathIsValid(Subport[] subports, int s, int pipe, int q, int length)
+    {
+        if ((uint)s >= (uint)subports.Length)
+        {
+            return false;
+        }
+
+        var sub = subports[s];
+        return (uint)pipe < (uint)sub.PipeCount && sub.QueueSize[q] != 0 && (uint)(length - 1) < (uint)sub.Mtu;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void CheckPaths(ReadOnlySpan<Packet> packets)
+    {
+        for (int i = 0; i < packets.Length; i++)
+        {
+            uint path = packets[i].Path;
+            if (!PathIsValid(_subports, (int)(path >> 20), (int)(path >> 4) & 0xFFFF, (int)(path & 0xF), packets[i].Length))
+            {
+                ThrowInvalidPath(packets[i], i);
+            }
+        }
     }
 
     // Why: the scratch lists are written before they are read; zeroing 768 bytes would cost more than a
@@ -76,17 +109,12 @@ public sealed unsafe partial class PortScheduler
             int s = (int)(path >> 20);
             int pipe = (int)(path >> 4) & 0xFFFF;
             int q = (int)(path & 0xF);
-            if ((uint)s >= (uint)subports.Length)
+            if (!PathIsValid(subports, s, pipe, q, packets[i].Length))
             {
                 ThrowInvalidPath(packets[i], offset + i);
             }
 
             var sub = subports[s];
-            if ((uint)pipe >= (uint)sub.PipeCount || sub.QueueSize[q] == 0 || (uint)(packets[i].Length - 1) >= (uint)sub.Mtu)
-            {
-                ThrowInvalidPath(packets[i], offset + i);
-            }
-
             int queue = ((sub.FirstPipe + pipe) << 4) | q;
             queues[i] = queue;
             Prefetch.Line(_positions + (queue >> 4));

@@ -14,6 +14,7 @@ public sealed class ApplicationFrameSource : IFrameSource
 {
     private IndexRing? _posted;
     private FramePool? _pool;
+    private int _maxLength;
     private long _noBuffer;
     private volatile bool _completed;
 
@@ -23,10 +24,16 @@ public sealed class ApplicationFrameSource : IFrameSource
     /// <inheritdoc />
     public bool Completed => _completed && (_posted is null || _posted.Count == 0);
 
-    /// <summary>Binds the source to the pool its frames come from (the pipeline does it); once, before posting.</summary>
-    public void Attach(FramePool pool)
+    /// <summary>Binds the source to the pool its frames come from (the pipeline does it); once, before posting.
+    /// Frames may then be 1 to the pool's frame size long.</summary>
+    public void Attach(FramePool pool) => Attach(pool, pool?.FrameSize ?? 0);
+
+    /// <summary>As <see cref="Attach(FramePool)"/>, for frames of at most <paramref name="maxLength"/> bytes (the
+    /// pipeline passes its ports' largest MTU).</summary>
+    internal void Attach(FramePool pool, int maxLength)
     {
         ArgumentNullException.ThrowIfNull(pool);
+        _maxLength = Math.Min(maxLength, pool.FrameSize);
         if (Interlocked.CompareExchange(ref _pool, pool, null) is not null)
         {
             throw new InvalidOperationException("the source is already attached to a pool");
@@ -40,10 +47,13 @@ public sealed class ApplicationFrameSource : IFrameSource
     /// drops the frame itself: nothing is counted, as nothing was offered).</summary>
     public bool TryRent(out int frame) => Pool.TryRent(out frame);
 
-    /// <summary>Posts a rented frame holding <paramref name="length"/> bytes; it is the pipeline's from here on.</summary>
+    /// <summary>Posts a rented frame holding <paramref name="length"/> bytes (1 to the ports' MTU); it is the
+    /// pipeline's from here on.</summary>
     public void Post(int frame, int length)
     {
-        Pool.SetLength(frame, length);
+        FramePool pool = Pool;
+        CheckLength(length, nameof(length));
+        pool.SetLength(frame, length);
         _posted!.Enqueue(frame);
     }
 
@@ -51,10 +61,7 @@ public sealed class ApplicationFrameSource : IFrameSource
     public bool TryPost(ReadOnlySpan<byte> bytes)
     {
         FramePool pool = Pool;
-        if (bytes.Length > pool.FrameSize)
-        {
-            throw new ArgumentOutOfRangeException(nameof(bytes), bytes.Length, $"a frame of {bytes.Length} bytes does not fit the pool's {pool.FrameSize}-byte frames");
-        }
+        CheckLength(bytes.Length, nameof(bytes));
 
         if (!pool.TryRent(out int frame))
         {
@@ -94,6 +101,15 @@ public sealed class ApplicationFrameSource : IFrameSource
         }
 
         return n;
+    }
+
+    private void CheckLength(int length, string name)
+    {
+        if ((uint)(length - 1) >= (uint)_maxLength)
+        {
+            // Why: refused here, at the caller, rather than by the egress port's scheduler, which would stop the pipeline.
+            throw new ArgumentOutOfRangeException(name, length, $"a frame of {length} bytes must be 1 to {_maxLength} bytes (the ports' MTU and the pool's frame size)");
+        }
     }
 
     private FramePool Pool => _pool ?? throw new InvalidOperationException("attach the source to the pipeline's pool first (Attach(pipeline.Pool))");

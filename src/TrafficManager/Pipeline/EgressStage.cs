@@ -206,6 +206,9 @@ internal sealed class EgressStage : IDisposable
         int n = port.Poll(_events);
         if (n != 0)
         {
+            // Why: before the received count, so that Stop, once it sees these events out of the device, cannot read
+            // a stale "empty" published before they came.
+            Volatile.Write(ref _empty, false);
             Volatile.Write(ref _received, _received + n);
             int accepted;
             try

@@ -21,15 +21,18 @@ public sealed partial class PacketPipeline<TWork>
         int portCount = ports.Count;
         TWork work = _work;
         bool wait = _options.RxBackpressure == RxBackpressure.Wait;
-        long start = Stopwatch.GetTimestamp();
         double nanosecondsPerTick = 1e9 / Stopwatch.Frequency;
+        // Why: the RX clock goes on from where the last run stopped, so that a paced source (and the classifier's
+        // offload intervals) carry on at their rate after a restart instead of waiting for the clock to catch up.
+        long start = Stopwatch.GetTimestamp() - (long)(_rxClockNanoseconds / nanosecondsPerTick);
+        long nowNs = _rxClockNanoseconds;
         var idle = default(IdleWait);
         int n = 0, i = 0, e = 0;
         try
         {
             while (!_signals.StopRx)
             {
-                long nowNs = (long)((Stopwatch.GetTimestamp() - start) * nanosecondsPerTick);
+                nowNs = (long)((Stopwatch.GetTimestamp() - start) * nanosecondsPerTick);
                 e = 0;
                 n = source.Receive(_pool, frames, nowNs);
                 if (n == 0)
@@ -148,6 +151,7 @@ public sealed partial class PacketPipeline<TWork>
             throw;
         }
 
+        _rxClockNanoseconds = nowNs;
         _signals.RxLeft = true;
         // Why: a port must stay attended while the others run: migrations wait for every port's confirmation.
         while (!_signals.StopAll)
@@ -158,7 +162,7 @@ public sealed partial class PacketPipeline<TWork>
                 _signals.InputDrained = true;
             }
 
-            Thread.Sleep(0);
+            idle.Wait(maySleep: _signals.InputDrained);
         }
     }
 

@@ -55,6 +55,7 @@ public sealed partial class PacketPipeline<TWork> : IDisposable
     private RxCounters _rx = new();
     private TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Exception? _fault;
+    private long _rxClockNanoseconds;
     private readonly StopSignals _signals = new();
     private bool _running;
     private bool _disposed;
@@ -79,7 +80,13 @@ public sealed partial class PacketPipeline<TWork> : IDisposable
         {
             if (options.Source is ApplicationFrameSource application)
             {
-                application.Attach(_pool);
+                int mtu = 0;
+                foreach (EgressPortOptions port in options.Ports)
+                {
+                    mtu = Math.Max(mtu, port.Config.Mtu);
+                }
+
+                application.Attach(_pool, mtu);
             }
 
             _device = new EventDevice(options.Device with { PortCount = 1 + _workers + ports, Queues = queues });
@@ -211,38 +218,45 @@ public sealed partial class PacketPipeline<TWork> : IDisposable
         }
 
         long flushed = 0;
-        _device.Stop(e =>
+        try
         {
-            flush?.Invoke((int)e.Payload);
-            _pool.Return((int)e.Payload);
-            flushed++;
-        });
-        foreach (EgressStage stage in _egress)
-        {
-            flushed += stage.FlushAfterStop(flush);
-        }
+            _device.Stop(e =>
+            {
+                flush?.Invoke((int)e.Payload);
+                _pool.Return((int)e.Payload);
+                flushed++;
+            });
+            foreach (EgressStage stage in _egress)
+            {
+                flushed += stage.FlushAfterStop(flush);
+            }
 
-        while (_stranded.TryDequeue(out int frame))
-        {
-            flush?.Invoke(frame);
-            _pool.Return(frame);
-            flushed++;
-        }
-
-        if (_options.Source is ApplicationFrameSource application)
-        {
-            // Why: a posted frame is the pipeline's; one RX did not take before it stopped is received and flushed.
-            while (application.TryTakeLeftover(out int frame))
+            while (_stranded.TryDequeue(out int frame))
             {
                 flush?.Invoke(frame);
                 _pool.Return(frame);
-                _rx.Received++;
                 flushed++;
             }
+
+            if (_options.Source is ApplicationFrameSource application)
+            {
+                // Why: a posted frame is the pipeline's; one RX did not take before it stopped is received and flushed.
+                while (application.TryTakeLeftover(out int frame))
+                {
+                    flush?.Invoke(frame);
+                    _pool.Return(frame);
+                    _rx.Received++;
+                    flushed++;
+                }
+            }
+        }
+        finally
+        {
+            // Why: even if a flush callback throws, the pipeline is stopped (and can start again).
+            _rx.Flushed = flushed;
+            _running = false;
         }
 
-        _rx.Flushed = flushed;
-        _running = false;
         PipelineStats stats = GetStats();
         if (_fault is not null)
         {

@@ -55,6 +55,11 @@ public sealed record PipelineOptions
         Check(Workers, 0, EventDeviceConfig.MaxPorts - 1 - Ports.Count, nameof(Workers));
         Check(Ports.Count, 1, EventDeviceConfig.MaxQueues - 1, nameof(Ports) + ".Count");
         Check(Burst, 1, 256, nameof(Burst));
+        if (Burst > Device.EffectiveNewEventThreshold)
+        {
+            // Why: RX sends a burst of new events at once; one above the threshold would be refused every time.
+            throw new ArgumentOutOfRangeException(nameof(Burst), Burst, $"Burst {Burst} must not exceed the event device's new-event threshold {Device.EffectiveNewEventThreshold} (Device.NewEventThreshold, or 3/4 of Device.MaxInflight)");
+        }
         Check(OrderCheckFlows, 0, 1 << 24, nameof(OrderCheckFlows));
         if (!Enum.IsDefined(RxBackpressure))
         {
