@@ -5,8 +5,11 @@ namespace Qos.TrafficManager.Classification;
 /// <summary>The offload table: its size, the pending set's size, and rate-based rebalancing.</summary>
 public sealed class OffloadOptions
 {
-    /// <summary>Flows the table holds (a power of two, 0 turns the table off). 4096 by default.</summary>
-    public int Entries { get; set; } = 4096;
+    /// <summary>
+    /// Flows the table holds (a power of two); 0, the default, turns the table off. It pays only when the rule list
+    /// is long and a few flows carry most packets (the README's "Classifier and offload table" has the figures).
+    /// </summary>
+    public int Entries { get; set; }
 
     /// <summary>Sampled candidates remembered while the table is full (0: as many as <see cref="Entries"/>).</summary>
     public int Pending { get; set; }
